@@ -1,0 +1,160 @@
+/* The interpreter.  It trusts its input: bc_run verifies first. */
+#include <errno.h>
+#include <stdint.h>
+
+#include "internal.h"
+#include "raw.h"
+
+/* Whether the instruction at pc tests register res (a conditional jump
+ * reading it), which lets a failed call's program go on. */
+static int tests_result(const uint8_t *c, unsigned end, unsigned pc, unsigned res)
+{
+	const struct bc_opinfo *info;
+
+	if (pc >= end)
+		return 0;
+	info = &__bc_opinfo[c[pc]];
+	return __bc_is_branch(info->shape) &&
+	       (c[pc + 1] == res || (info->shape == BC_SHAPE_RRJ && c[pc + 2] == res));
+}
+
+long bc_direct_call(void *ctx, long nr, const uint64_t arg[6])
+{
+	(void)ctx;
+	return __bc_raw6(nr, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5]);
+}
+
+/* One body, two instances: with ex constant NULL the compiler drops the
+ * executor indirection and the step hook from the direct path. */
+static inline __attribute__((__always_inline__))
+int interp(struct bc_page *p, const struct bc_executor *ex)
+{
+	const uint8_t *c = p->code;
+	uint64_t *r = p->reg;
+	unsigned end = p->code_len, pc = 0, w = 0, call_pc, calls = 0;
+	unsigned status = BC_ST_DONE;
+	int64_t error = 0;
+	long nr, ret;
+
+	while (pc < end) {
+		const uint8_t *i = c + pc;
+
+		if (ex && ex->step)
+			ex->step(ex->ctx, p, pc, w);
+		switch (*i) {
+#define DISPATCH_CALL(name, nr_) nr = nr_; call_pc = pc; pc += 1; goto call;
+#define DISPATCH_LOGIC(name, nr_) goto op_##name;
+#define DISPATCH_NONE DISPATCH_LOGIC
+#define DISPATCH_WIN DISPATCH_LOGIC
+#define DISPATCH_NR DISPATCH_LOGIC
+#define DISPATCH_RI DISPATCH_LOGIC
+#define DISPATCH_RA DISPATCH_LOGIC
+#define DISPATCH_RR DISPATCH_LOGIC
+#define DISPATCH_J DISPATCH_LOGIC
+#define DISPATCH_RJ DISPATCH_LOGIC
+#define DISPATCH_RRJ DISPATCH_LOGIC
+#define DISPATCH(name, code, shape, nr_, nargs) \
+		case code: DISPATCH_##shape(name, nr_)
+		BC_OPCODES(DISPATCH)
+		default:
+			/* unreachable for verified code */
+			status = BC_ST_INVALID;
+			goto out;
+		}
+op_stop:
+		goto out;
+op_win:
+		w = i[1];
+		pc += 2;
+		continue;
+op_li:
+		memcpy(&r[i[1]], i + 2, 8);
+		pc += 10;
+		continue;
+op_la:
+		r[i[1]] = (uintptr_t)(c + __bc_get16(i + 2));
+		pc += 4;
+		continue;
+op_mov:
+		r[i[1]] = r[i[2]];
+		pc += 3;
+		continue;
+op_add:
+		r[i[1]] += r[i[2]];
+		pc += 3;
+		continue;
+op_jmp:
+		pc = __bc_get16(i + 1);
+		continue;
+op_jneg:
+		pc = (int64_t)r[i[1]] < 0 ? __bc_get16(i + 2) : pc + 4;
+		continue;
+op_jeq:
+		pc = r[i[1]] == r[i[2]] ? __bc_get16(i + 3) : pc + 5;
+		continue;
+op_jne:
+		pc = r[i[1]] != r[i[2]] ? __bc_get16(i + 3) : pc + 5;
+		continue;
+op_jlt:
+		pc = (int64_t)r[i[1]] < (int64_t)r[i[2]] ? __bc_get16(i + 3) : pc + 5;
+		continue;
+op_jge:
+		pc = (int64_t)r[i[1]] >= (int64_t)r[i[2]] ? __bc_get16(i + 3) : pc + 5;
+		continue;
+op_sys:
+		nr = __bc_get16(i + 1);
+		call_pc = pc;
+		pc += 3;
+call:
+		{
+			uint64_t *a = r + w + 1;
+			if (ex) {
+				uint64_t arg[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
+				ret = ex->call(ex->ctx, nr, arg);
+			} else {
+				ret = __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+			}
+		}
+		r[w] = ret;
+		calls++;
+		w += BC_WIN_SIZE;
+		if ((unsigned long)ret > -4096UL &&
+		    !tests_result(c, end, pc, w - BC_WIN_SIZE)) {
+			status = BC_ST_FAULT;
+			error = ret;
+			pc = call_pc;
+			goto out;
+		}
+	}
+out:
+	p->status = status;
+	p->stop_pc = pc;
+	p->win = w;
+	p->error = error;
+	p->calls = calls;
+	return status;
+}
+
+static int interp_direct(struct bc_page *p)
+{
+	return interp(p, NULL);
+}
+
+hidden int __bc_interp(struct bc_page *p, const struct bc_executor *ex)
+{
+	return ex ? interp(p, ex) : interp_direct(p);
+}
+
+int bc_run(struct bc_page *p, const struct bc_executor *ex)
+{
+	struct bc_diag d;
+
+	if (bc_verify(p, &d)) {
+		p->status = BC_ST_INVALID;
+		p->stop_pc = d.offset;
+		p->error = -EINVAL;
+		p->calls = 0;
+		return BC_ST_INVALID;
+	}
+	return __bc_interp(p, ex);
+}

@@ -1,0 +1,62 @@
+#!/bin/sh
+# ninja test: run every part of the suite; the last line sums them all.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+mkdir -p out/tests
+passed=0 failed=0 skipped=0
+
+# tally PART TAPFILE: count a TAP report, show what failed.
+tally() {
+	p=$(grep -c '^ok ' "$2" | tr -d ' ')
+	s=$(grep -c '^ok .*# SKIP' "$2" | tr -d ' ')
+	f=$(grep -c '^not ok ' "$2" | tr -d ' ')
+	p=$((p - s))
+	if [ "$f" -gt 0 ]; then
+		echo "$1: failures:"
+		awk '/^not ok /{show=1} /^ok /{show=0} show' "$2" | sed 's/^/  /'
+	fi
+	grep '# SKIP' "$2" | sed "s/^/$1: skipped: /"
+	echo "$1: $p passed, $f failed, $s skipped"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+# A part that dies without reporting still counts as a failure.
+part_failed() {
+	echo "$1: $2"
+	failed=$((failed + 1))
+}
+
+# Criterion unit tests (the mutation test included).
+rm -f out/tests/unit.tap
+out/tests/unit --tap=out/tests/unit.tap -j2 >out/tests/unit.log 2>&1
+rc=$?
+if [ -s out/tests/unit.tap ]; then
+	tally unit out/tests/unit.tap
+	[ $rc -eq 0 ] || grep -q '^not ok ' out/tests/unit.tap ||
+		part_failed unit "exit status $rc with no failing test; see out/tests/unit.log"
+else
+	part_failed unit "no report (exit status $rc); see out/tests/unit.log"
+fi
+
+# Golden tests of bcvm.
+sh tests/golden.sh >out/tests/golden.tap 2>out/tests/golden.log
+tally golden out/tests/golden.tap
+grep -q '^1\.\.' out/tests/golden.tap || part_failed golden "stopped early; see out/tests/golden.log"
+
+# The libFuzzer harness over the seed corpus plus fixed-seed mutations; it
+# writes new inputs into its first directory, so that one is scratch.
+rm -rf out/tests/fuzz-corpus && mkdir -p out/tests/fuzz-corpus
+if out/tests/fuzz-bc -seed=1 -runs=200000 out/tests/fuzz-corpus tests/fuzz/corpus \
+	>out/tests/fuzz.log 2>&1; then
+	echo "fuzz: 1 passed, 0 failed (200000 fixed-seed runs)"
+	passed=$((passed + 1))
+else
+	part_failed fuzz "the fuzzer found a crash; see out/tests/fuzz.log"
+fi
+
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
