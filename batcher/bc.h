@@ -110,9 +110,11 @@ const char *bc_status_name(unsigned status);
 /* Reset a page to an empty program with zeroed registers. */
 void bc_page_init(struct bc_page *p);
 /* Append one instruction, operands in encoding order; returns its pc,
- * -ENOSPC, or -EINVAL for an unknown opcode or a missing operand array. */
+ * -ENOSPC, -ERANGE (an operand too wide for its field), or -EINVAL
+ * (unknown opcode, missing operands, or data already appended). */
 int bc_emit(struct bc_page *p, enum bc_op op, const uint64_t *operand);
-/* Point the jump at pc to the absolute target; -EINVAL if not forward. */
+/* Point the jump at pc to an absolute target; -EINVAL if pc holds no
+ * jump or the target is not forward of it or above 65535. */
 int bc_patch_jump(struct bc_page *p, unsigned pc, unsigned target);
 /* Append data after the code; returns its code-area offset or -ENOSPC. */
 int bc_emit_data(struct bc_page *p, const void *data, size_t len);
@@ -123,17 +125,19 @@ int bc_decode(const uint8_t *code, unsigned len, unsigned pc, struct bc_insn *in
 int bc_verify(const struct bc_page *p, struct bc_diag *d);
 /* The direct executor's call, for executors that only add a step hook. */
 long bc_direct_call(void *ctx, long nr, const uint64_t arg[6]);
-/* Verify, then execute; returns the final enum bc_status (or
- * BC_ST_INVALID), with stop_pc, error, win and calls set in the page. */
+/* Verify, then execute; returns the final enum bc_status, with stop_pc,
+ * error, win and calls set in the page.  A program that rewrites its own
+ * code mid-run stops as BC_ST_INVALID rather than break the interpreter. */
 int bc_run(struct bc_page *p, const struct bc_executor *ex);
 
-/* Text of one instruction (operands only, jump targets as labels) into
- * buf; returns the length it needs, like snprintf. */
+/* Text of one instruction ("mnemonic\toperands", targets as labels)
+ * into buf; returns the length it needs, like snprintf, or -EINVAL. */
 int bc_format_insn(const struct bc_insn *in, char *buf, size_t n);
 /* Canonical assembly text of a verified program; returns the length it
  * needs, like snprintf, or -EINVAL if the program does not verify. */
 long bc_disassemble(const struct bc_page *p, char *buf, size_t n);
-/* Assemble text into p; 0, or -EINVAL with d naming the line. */
+/* Assemble and verify text into p; 0, -ENOMEM, or -EINVAL with d
+ * naming the line. */
 int bc_assemble(const char *text, size_t len, struct bc_page *p, struct bc_diag *d);
 
 /* Size of the binary program held in p. */

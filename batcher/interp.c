@@ -1,4 +1,6 @@
-/* The interpreter.  It trusts its input: bc_run verifies first. */
+/* The interpreter.  bc_run verifies first; the interpreter re-checks only
+ * what keeps it memory-safe and terminating if the program rewrites its
+ * own code after that (a window inside the registers, forward jumps). */
 #include <errno.h>
 #include <stdint.h>
 
@@ -31,7 +33,7 @@ int interp(struct bc_page *p, const struct bc_executor *ex)
 {
 	const uint8_t *c = p->code;
 	uint64_t *r = p->reg;
-	unsigned end = p->code_len, pc = 0, w = 0, call_pc, calls = 0;
+	unsigned end = p->code_len, pc = 0, w = 0, call_pc, calls = 0, target;
 	unsigned status = BC_ST_DONE;
 	int64_t error = 0;
 	long nr, ret;
@@ -57,9 +59,7 @@ int interp(struct bc_page *p, const struct bc_executor *ex)
 		case code: DISPATCH_##shape(name, nr_)
 		BC_OPCODES(DISPATCH)
 		default:
-			/* unreachable for verified code */
-			status = BC_ST_INVALID;
-			goto out;
+			goto invalid;
 		}
 op_stop:
 		goto out;
@@ -84,28 +84,34 @@ op_add:
 		pc += 3;
 		continue;
 op_jmp:
-		pc = __bc_get16(i + 1);
-		continue;
+		target = __bc_get16(i + 1);
+		goto jump;
 op_jneg:
-		pc = (int64_t)r[i[1]] < 0 ? __bc_get16(i + 2) : pc + 4;
-		continue;
+		target = (int64_t)r[i[1]] < 0 ? __bc_get16(i + 2) : pc + 4;
+		goto jump;
 op_jeq:
-		pc = r[i[1]] == r[i[2]] ? __bc_get16(i + 3) : pc + 5;
-		continue;
+		target = r[i[1]] == r[i[2]] ? __bc_get16(i + 3) : pc + 5;
+		goto jump;
 op_jne:
-		pc = r[i[1]] != r[i[2]] ? __bc_get16(i + 3) : pc + 5;
-		continue;
+		target = r[i[1]] != r[i[2]] ? __bc_get16(i + 3) : pc + 5;
+		goto jump;
 op_jlt:
-		pc = (int64_t)r[i[1]] < (int64_t)r[i[2]] ? __bc_get16(i + 3) : pc + 5;
-		continue;
+		target = (int64_t)r[i[1]] < (int64_t)r[i[2]] ? __bc_get16(i + 3) : pc + 5;
+		goto jump;
 op_jge:
-		pc = (int64_t)r[i[1]] >= (int64_t)r[i[2]] ? __bc_get16(i + 3) : pc + 5;
+		target = (int64_t)r[i[1]] >= (int64_t)r[i[2]] ? __bc_get16(i + 3) : pc + 5;
+jump:
+		if (target <= pc)
+			goto invalid;
+		pc = target;
 		continue;
 op_sys:
 		nr = __bc_get16(i + 1);
 		call_pc = pc;
 		pc += 3;
 call:
+		if (w > BC_WIN_MAX)
+			goto invalid;
 		{
 			uint64_t *a = r + w + 1;
 			if (ex) {
@@ -126,6 +132,10 @@ call:
 			goto out;
 		}
 	}
+	goto out;
+invalid:
+	status = BC_ST_INVALID;
+	error = -EINVAL;
 out:
 	p->status = status;
 	p->stop_pc = pc;
@@ -152,6 +162,7 @@ int bc_run(struct bc_page *p, const struct bc_executor *ex)
 	if (bc_verify(p, &d)) {
 		p->status = BC_ST_INVALID;
 		p->stop_pc = d.offset;
+		p->win = 0;
 		p->error = -EINVAL;
 		p->calls = 0;
 		return BC_ST_INVALID;

@@ -4,22 +4,19 @@
 
 #include "internal.h"
 
+/* Enum constants, because array elements are not constant expressions. */
 enum {
-#define SHAPE_LEN(shape, len, k0, k1, k2) LEN_##shape = len,
-	BC_SHAPES(SHAPE_LEN)
-#undef SHAPE_LEN
+#define SHAPE_CONST(shape, len, k0, k1, k2) \
+	LEN_##shape = len, K0_##shape = k0, K1_##shape = k1, K2_##shape = k2,
+	BC_SHAPES(SHAPE_CONST)
+#undef SHAPE_CONST
 };
-
-#define SHAPE_KINDS(shape, len, k0, k1, k2) \
-	static const uint8_t kinds_##shape[3] = { k0, k1, k2 };
-BC_SHAPES(SHAPE_KINDS)
-#undef SHAPE_KINDS
 
 hidden const struct bc_opinfo __bc_opinfo[256] = {
 #define INFO(name_, code, shape_, nr_, nargs_) [code] = { \
 		.name = #name_, .shape = BC_SHAPE_##shape_, .len = LEN_##shape_, \
 		.nargs = nargs_, .nr = nr_, \
-		.kind = { kinds_##shape_[0], kinds_##shape_[1], kinds_##shape_[2] } },
+		.kind = { K0_##shape_, K1_##shape_, K2_##shape_ } },
 	BC_OPCODES(INFO)
 #undef INFO
 };

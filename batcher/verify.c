@@ -6,7 +6,7 @@
 
 #include "internal.h"
 
-enum { UNREACHED = 0xffff, CONFLICT = 0xfffe };
+enum { UNREACHED = 0xffff, CONFLICT = 0xfffe, NO_JUMP = 0xffff };
 
 #define CODE_FAIL(d, pc, fmt, ...) \
 	__bc_fail(d, BC_HDR_SIZE + (pc), "offset %u (pc %u): " fmt, \
@@ -45,14 +45,18 @@ static int check_header(const struct bc_page *p, struct bc_diag *d)
 
 int bc_verify(const struct bc_page *p, struct bc_diag *d)
 {
+	/* in_win: the window jumps bring to a pc; from: the first jump
+	 * there, reachable or not, so that every target is checked. */
 	uint16_t in_win[BC_CODE_MAX + 1], from[BC_CODE_MAX + 1];
 	unsigned end = p->code_len, w = 0, pc = 0;
 	int r = check_header(p, d);
 
 	if (r)
 		return r;
-	for (unsigned i = 0; i <= end; i++)
+	for (unsigned i = 0; i <= end; i++) {
 		in_win[i] = UNREACHED;
+		from[i] = NO_JUMP;
+	}
 	while (pc < end) {
 		const struct bc_opinfo *info = bc_op_info(p->code[pc]);
 		struct bc_insn in;
@@ -64,7 +68,7 @@ int bc_verify(const struct bc_page *p, struct bc_diag *d)
 			return CODE_FAIL(d, pc, "truncated operand: %s needs %u bytes, %u remain",
 					 info->name, info->len, end - pc);
 		for (unsigned i = pc + 1; i < pc + info->len; i++)
-			if (in_win[i] != UNREACHED)
+			if (from[i] != NO_JUMP)
 				return CODE_FAIL(d, from[i], "jump into the middle of the instruction at pc %u",
 						 pc);
 		bc_decode(p->code, end, pc, &in);
@@ -110,7 +114,7 @@ int bc_verify(const struct bc_page *p, struct bc_diag *d)
 			if (t > end)
 				return CODE_FAIL(d, pc, "jump to pc %u is past the end of the code (%u)",
 						 t, end);
-			if (in_win[t] == UNREACHED)
+			if (from[t] == NO_JUMP)
 				from[t] = pc;
 			in_win[t] = merge(in_win[t], cur);
 			break;

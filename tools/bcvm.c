@@ -139,6 +139,8 @@ static int cmd_asm(int argc, char **argv)
 		return usage_error("asm: no SOURCE given%s", "");
 	if ((r = load(src, &p, 0)))
 		return r;
+	if (!out && !strcmp(src, "-"))
+		out = "-";
 	if (!out) {
 		size_t k = strlen(src);
 		def = malloc(k + 4);

@@ -1,0 +1,142 @@
+/* Per-thread pages and counters, and the BC_STATS report: one JSON object
+ * per line, appended by every armed process that exits or execs, so that
+ * fork children and exec'd programs never overwrite each other. */
+#include <fcntl.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "raw.h"
+#include "stats.h"
+#include "sysnames.h"
+
+static struct bc_thread *threads;
+static __thread struct bc_thread *self;
+static const char *mode, *report_path;
+
+hidden struct bc_thread *__bc_thread(void)
+{
+	struct bc_thread *t = self;
+	long m;
+
+	if (t)
+		return t;
+	m = __bc_raw6(SYS_mmap, 0, sizeof *t, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if ((unsigned long)m > -4096UL)
+		return NULL;
+	t = (struct bc_thread *)m;
+	t->page.magic = BC_MAGIC;    /* fresh mappings are zero: an empty page */
+	t->page.version = BC_VERSION;
+	t->next = __atomic_load_n(&threads, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&threads, &t->next, t, 1, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED))
+		;
+	return self = t;
+}
+
+/* Only the owning thread writes its counters; the report reads them. */
+static void bump(uint32_t *c)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
+hidden void __bc_count(struct bc_thread *t, long nr)
+{
+	bump((unsigned long)nr < BC_NSYS ? &t->calls[nr] : &t->other);
+}
+
+hidden void __bc_stats_start(const char *m)
+{
+	extern char **environ;
+
+	mode = m;
+	for (char **e = environ; e && *e; e++)
+		if (!__builtin_memcmp(*e, "BC_STATS=", 9) && (*e)[9])
+			report_path = *e + 9;
+}
+
+hidden void __bc_stats_forget(int only_this_thread)
+{
+	if (only_this_thread) {
+		struct bc_thread *t = self;
+		if (t)
+			t->next = NULL;
+		__atomic_store_n(&threads, t, __ATOMIC_RELEASE);
+	}
+	for (struct bc_thread *t = __atomic_load_n(&threads, __ATOMIC_ACQUIRE); t; t = t->next) {
+		for (unsigned i = 0; i < BC_NSYS; i++)
+			__atomic_store_n(&t->calls[i], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&t->other, 0, __ATOMIC_RELAXED);
+	}
+}
+
+struct out {
+	char buf[32768];
+	size_t len;
+};
+
+static void put(struct out *o, const char *s)
+{
+	while (*s && o->len < sizeof o->buf)
+		o->buf[o->len++] = *s++;
+}
+
+static void put_num(struct out *o, uint64_t v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+
+	*--p = 0;
+	do
+		*--p = '0' + v % 10;
+	while (v /= 10);
+	put(o, p);
+}
+
+hidden void __bc_stats_report(void)
+{
+	static struct out o;
+	uint64_t total = 0, sum[BC_NSYS + 1] = { 0 };
+	int first = 1, fd;
+
+	if (!report_path)
+		return;
+	for (struct bc_thread *t = __atomic_load_n(&threads, __ATOMIC_ACQUIRE); t; t = t->next) {
+		for (unsigned i = 0; i < BC_NSYS; i++)
+			sum[i] += __atomic_load_n(&t->calls[i], __ATOMIC_RELAXED);
+		sum[BC_NSYS] += __atomic_load_n(&t->other, __ATOMIC_RELAXED);
+	}
+	for (unsigned i = 0; i <= BC_NSYS; i++)
+		total += sum[i];
+	o.len = 0;
+	put(&o, "{\"pid\":");
+	put_num(&o, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0));
+	put(&o, ",\"mode\":\"");
+	put(&o, mode);
+	put(&o, "\",\"calls\":{\"total\":");
+	put_num(&o, total);
+	put(&o, ",\"by_syscall\":{");
+	for (unsigned i = 0; i <= BC_NSYS; i++) {
+		const char *name = i == BC_NSYS ? "other" :
+			i < sizeof bc_sysname / sizeof *bc_sysname ? bc_sysname[i] : NULL;
+		if (!sum[i])
+			continue;
+		put(&o, first ? "\"" : ",\"");
+		if (name) {
+			put(&o, name);
+		} else {
+			put(&o, "nr_");
+			put_num(&o, i);
+		}
+		put(&o, "\":");
+		put_num(&o, sum[i]);
+		first = 0;
+	}
+	put(&o, "}}}\n");
+	fd = __bc_raw6(SYS_open, (long)report_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		       0644, 0, 0, 0);
+	if (fd < 0)
+		return;
+	__bc_raw6(SYS_write, fd, (long)o.buf, o.len, 0, 0, 0);
+	__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
+}
