@@ -125,6 +125,10 @@ int bc_decode(const uint8_t *code, unsigned len, unsigned pc, struct bc_insn *in
 int bc_verify(const struct bc_page *p, struct bc_diag *d);
 /* The direct executor's call, for executors that only add a step hook. */
 long bc_direct_call(void *ctx, long nr, const uint64_t arg[6]);
+/* Execute a program that passed bc_verify and has not changed since, as
+ * bc_run does after verifying; an unverified page stops as BC_ST_INVALID
+ * where it would break the interpreter, with unspecified results. */
+int bc_exec(struct bc_page *p, const struct bc_executor *ex);
 /* Verify, then execute; returns the final enum bc_status, with stop_pc,
  * error, win and calls set in the page.  A program that rewrites its own
  * code mid-run stops as BC_ST_INVALID rather than break the interpreter. */

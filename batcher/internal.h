@@ -14,8 +14,6 @@
 /* Opcode metadata indexed by opcode byte; name is NULL for unknown ones. */
 extern hidden const struct bc_opinfo __bc_opinfo[256];
 
-/* Execute a verified program; the rest of bc_run. */
-hidden int __bc_interp(struct bc_page *p, const struct bc_executor *ex);
 /* Nonzero for the syscalls a program may never make (see docs/abi.md). */
 hidden int __bc_sys_forbidden(unsigned nr);
 /* Format a bc_diag message at an offset; always returns -EINVAL. */
@@ -37,6 +35,26 @@ static inline void __bc_put16(uint8_t *b, unsigned v)
 static inline unsigned __bc_kind_size(unsigned k)
 {
 	return k == BC_K_IMM ? 8 : k == BC_K_REG || k == BC_K_WIN ? 1 : k ? 2 : 0;
+}
+
+/* Decode the operands of the instruction at code[pc], known to be complete. */
+static inline void __bc_operands(const struct bc_opinfo *info, const uint8_t *code,
+				 unsigned pc, uint64_t operand[3])
+{
+	unsigned at = pc + 1;
+
+	for (unsigned i = 0; i < 3; i++) {
+		unsigned size = __bc_kind_size(info->kind[i]);
+		uint64_t v = 0;
+		if (size == 1)
+			v = code[at];
+		else if (size == 2)
+			v = __bc_get16(code + at);
+		else if (size == 8)
+			memcpy(&v, code + at, 8);
+		operand[i] = v;
+		at += size;
+	}
 }
 
 /* Whether a jump instruction is conditional (it tests registers). */

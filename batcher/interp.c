@@ -1,6 +1,8 @@
-/* The interpreter.  bc_run verifies first; the interpreter re-checks only
- * what keeps it memory-safe and terminating if the program rewrites its
- * own code after that (a window inside the registers, forward jumps). */
+/* The interpreter.  The verifier explains what is wrong with a program;
+ * the interpreter only defends itself, with checks off the call path:
+ * a page changed after verification (or never verified) can at worst
+ * stop as BC_ST_INVALID, never write outside its registers, read past
+ * its code, loop, or make a call that would not return. */
 #include <errno.h>
 #include <stdint.h>
 
@@ -26,6 +28,9 @@ long bc_direct_call(void *ctx, long nr, const uint64_t arg[6])
 	return __bc_raw6(nr, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5]);
 }
 
+/* An instruction of n bytes must end within the code. */
+#define NEED(n) if (end - pc < (n)) goto invalid
+
 /* One body, two instances: with ex constant NULL the compiler drops the
  * executor indirection and the step hook from the direct path. */
 static inline __attribute__((__always_inline__))
@@ -33,7 +38,8 @@ int interp(struct bc_page *p, const struct bc_executor *ex)
 {
 	const uint8_t *c = p->code;
 	uint64_t *r = p->reg;
-	unsigned end = p->code_len, pc = 0, w = 0, call_pc, calls = 0, target;
+	unsigned end = p->code_len < BC_CODE_MAX ? p->code_len : BC_CODE_MAX;
+	unsigned pc = 0, w = 0, call_pc, calls = 0, target;
 	unsigned status = BC_ST_DONE;
 	int64_t error = 0;
 	long nr, ret;
@@ -64,41 +70,52 @@ int interp(struct bc_page *p, const struct bc_executor *ex)
 op_stop:
 		goto out;
 op_win:
+		NEED(2);
 		w = i[1];
 		pc += 2;
 		continue;
 op_li:
+		NEED(10);
 		memcpy(&r[i[1]], i + 2, 8);
 		pc += 10;
 		continue;
 op_la:
+		NEED(4);
 		r[i[1]] = (uintptr_t)(c + __bc_get16(i + 2));
 		pc += 4;
 		continue;
 op_mov:
+		NEED(3);
 		r[i[1]] = r[i[2]];
 		pc += 3;
 		continue;
 op_add:
+		NEED(3);
 		r[i[1]] += r[i[2]];
 		pc += 3;
 		continue;
 op_jmp:
+		NEED(3);
 		target = __bc_get16(i + 1);
 		goto jump;
 op_jneg:
+		NEED(4);
 		target = (int64_t)r[i[1]] < 0 ? __bc_get16(i + 2) : pc + 4;
 		goto jump;
 op_jeq:
+		NEED(5);
 		target = r[i[1]] == r[i[2]] ? __bc_get16(i + 3) : pc + 5;
 		goto jump;
 op_jne:
+		NEED(5);
 		target = r[i[1]] != r[i[2]] ? __bc_get16(i + 3) : pc + 5;
 		goto jump;
 op_jlt:
+		NEED(5);
 		target = (int64_t)r[i[1]] < (int64_t)r[i[2]] ? __bc_get16(i + 3) : pc + 5;
 		goto jump;
 op_jge:
+		NEED(5);
 		target = (int64_t)r[i[1]] >= (int64_t)r[i[2]] ? __bc_get16(i + 3) : pc + 5;
 jump:
 		if (target <= pc)
@@ -106,7 +123,10 @@ jump:
 		pc = target;
 		continue;
 op_sys:
+		NEED(3);
 		nr = __bc_get16(i + 1);
+		if (__bc_sys_forbidden(nr))
+			goto invalid;
 		call_pc = pc;
 		pc += 3;
 call:
@@ -150,7 +170,7 @@ static int interp_direct(struct bc_page *p)
 	return interp(p, NULL);
 }
 
-hidden int __bc_interp(struct bc_page *p, const struct bc_executor *ex)
+int bc_exec(struct bc_page *p, const struct bc_executor *ex)
 {
 	return ex ? interp(p, ex) : interp_direct(p);
 }
@@ -167,5 +187,5 @@ int bc_run(struct bc_page *p, const struct bc_executor *ex)
 		p->calls = 0;
 		return BC_ST_INVALID;
 	}
-	return __bc_interp(p, ex);
+	return bc_exec(p, ex);
 }

@@ -53,16 +53,15 @@ int bc_verify(const struct bc_page *p, struct bc_diag *d)
 
 	if (r)
 		return r;
-	for (unsigned i = 0; i <= end; i++) {
-		in_win[i] = UNREACHED;
-		from[i] = NO_JUMP;
-	}
+	/* UNREACHED and NO_JUMP are all ones. */
+	memset(in_win, 0xff, (end + 1) * sizeof *in_win);
+	memset(from, 0xff, (end + 1) * sizeof *from);
 	while (pc < end) {
-		const struct bc_opinfo *info = bc_op_info(p->code[pc]);
+		const struct bc_opinfo *info = &__bc_opinfo[p->code[pc]];
 		struct bc_insn in;
 		unsigned cur = merge(w, in_win[pc]);
 
-		if (!info)
+		if (!info->name)
 			return CODE_FAIL(d, pc, "unknown opcode 0x%02x", p->code[pc]);
 		if (info->len > end - pc)
 			return CODE_FAIL(d, pc, "truncated operand: %s needs %u bytes, %u remain",
@@ -71,7 +70,8 @@ int bc_verify(const struct bc_page *p, struct bc_diag *d)
 			if (from[i] != NO_JUMP)
 				return CODE_FAIL(d, from[i], "jump into the middle of the instruction at pc %u",
 						 pc);
-		bc_decode(p->code, end, pc, &in);
+		in.op = p->code[pc];
+		__bc_operands(info, p->code, pc, in.operand);
 		w = cur;
 		switch (info->shape) {
 		case BC_SHAPE_WIN:

@@ -4,7 +4,21 @@
 #include <bc_entry.h>
 #include <sys/syscall.h>
 
+#include "raw.h"
 #include "stats.h"
+
+/* The report goes out before the process ends or becomes another
+ * program; if exec fails, what it counted is already reported. */
+__attribute__((__noinline__, __cold__))
+static long ending(long nr, const long a[6], unsigned flags)
+{
+	long r;
+
+	__bc_stats_report();
+	r = __bc_syscall(nr, a, flags);
+	__bc_stats_forget(0);
+	return r;
+}
 
 static long pass_call(long nr, const long a[6], unsigned flags)
 {
@@ -15,13 +29,12 @@ static long pass_call(long nr, const long a[6], unsigned flags)
 		__builtin_memcpy(&t->page.reg[1], a, 6 * sizeof *a);
 		__bc_count(t, nr);
 	}
-	/* The report goes out before the process ends or becomes another
-	 * program; if exec fails, what it counted is already reported. */
 	if (nr == SYS_exit_group || nr == SYS_execve || nr == SYS_execveat)
-		__bc_stats_report();
-	r = __bc_syscall(nr, a, flags);
-	if (nr == SYS_execve || nr == SYS_execveat)
-		__bc_stats_forget(0);
+		r = ending(nr, a, flags);
+	else if (flags & BC_CALL_CP)
+		r = __bc_syscall(nr, a, flags);
+	else
+		r = __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	if (t)
 		t->page.reg[0] = r;
 	return r;
@@ -31,6 +44,8 @@ static void pass_event(int ev)
 {
 	if (ev == BC_EV_FORK_CHILD)
 		__bc_stats_forget(1);
+	else if (ev == BC_EV_THREAD_EXIT)
+		__bc_thread_exit();
 }
 
 static const struct bc_entry_ops pass_ops = { pass_call, pass_event };

@@ -11,16 +11,34 @@
 #include "sysnames.h"
 
 static struct bc_thread *threads;
-static __thread struct bc_thread *self;
+hidden __thread struct bc_thread *__bc_self;
 static const char *mode, *report_path;
 
-hidden struct bc_thread *__bc_thread(void)
+/* A new thread takes over an exited thread's page and counters: the
+ * counts stay in the report's sum, and memory stays bounded by the most
+ * threads alive at once. */
+static struct bc_thread *reuse(void)
 {
-	struct bc_thread *t = self;
+	for (struct bc_thread *t = __atomic_load_n(&threads, __ATOMIC_ACQUIRE); t; t = t->next) {
+		int idle = 1;
+		if (__atomic_load_n(&t->idle, __ATOMIC_RELAXED) &&
+		    __atomic_compare_exchange_n(&t->idle, &idle, 0, 0, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED)) {
+			t->page.code_len = 0;
+			t->page.data_len = 0;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+hidden struct bc_thread *__bc_thread_new(void)
+{
+	struct bc_thread *t;
 	long m;
 
-	if (t)
-		return t;
+	if ((t = reuse()))
+		return __bc_self = t;
 	m = __bc_raw6(SYS_mmap, 0, sizeof *t, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if ((unsigned long)m > -4096UL)
@@ -32,18 +50,16 @@ hidden struct bc_thread *__bc_thread(void)
 	while (!__atomic_compare_exchange_n(&threads, &t->next, t, 1, __ATOMIC_RELEASE,
 					    __ATOMIC_RELAXED))
 		;
-	return self = t;
+	return __bc_self = t;
 }
 
-/* Only the owning thread writes its counters; the report reads them. */
-static void bump(uint32_t *c)
+hidden void __bc_thread_exit(void)
 {
-	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
-}
+	struct bc_thread *t = __bc_self;
 
-hidden void __bc_count(struct bc_thread *t, long nr)
-{
-	bump((unsigned long)nr < BC_NSYS ? &t->calls[nr] : &t->other);
+	__bc_self = NULL;
+	if (t)
+		__atomic_store_n(&t->idle, 1, __ATOMIC_RELEASE);
 }
 
 hidden void __bc_stats_start(const char *m)
@@ -59,7 +75,7 @@ hidden void __bc_stats_start(const char *m)
 hidden void __bc_stats_forget(int only_this_thread)
 {
 	if (only_this_thread) {
-		struct bc_thread *t = self;
+		struct bc_thread *t = __bc_self;
 		if (t)
 			t->next = NULL;
 		__atomic_store_n(&threads, t, __ATOMIC_RELEASE);

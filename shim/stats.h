@@ -15,13 +15,31 @@ struct bc_thread {
 	struct bc_page page;       /* this thread's bc page */
 	uint32_t calls[BC_NSYS];   /* calls seen, by number */
 	uint32_t other;            /* calls seen with a number >= BC_NSYS */
+	int idle;                  /* its thread exited: free for the next one */
 	struct bc_thread *next;    /* every thread's, for the report */
 };
 
+/* The calling thread's, or NULL before its first call. */
+extern hidden __thread struct bc_thread *__bc_self;
+
+/* Make the calling thread's page and counters; NULL if no memory. */
+hidden struct bc_thread *__bc_thread_new(void);
+
 /* This thread's page and counters, made on first use; NULL if no memory. */
-hidden struct bc_thread *__bc_thread(void);
-/* Count a call about to be issued by thread t. */
-hidden void __bc_count(struct bc_thread *t, long nr);
+static inline struct bc_thread *__bc_thread(void)
+{
+	struct bc_thread *t = __bc_self;
+	return t ? t : __bc_thread_new();
+}
+/* The calling thread made its last call: its page goes to the next thread. */
+hidden void __bc_thread_exit(void);
+/* Count a call about to be issued by thread t.  Only the owning thread
+ * writes its counters, the report reads them: relaxed, without a lock. */
+static inline void __bc_count(struct bc_thread *t, long nr)
+{
+	uint32_t *c = (unsigned long)nr < BC_NSYS ? &t->calls[nr] : &t->other;
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
 /* Remember the mode and read BC_STATS; call once before arming. */
 hidden void __bc_stats_start(const char *mode);
 /* Append this process's report to the BC_STATS file, if one is named. */

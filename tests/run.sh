@@ -43,6 +43,16 @@ sh tests/golden.sh >out/tests/golden.tap 2>out/tests/golden.log
 tally golden out/tests/golden.tap
 grep -q '^1\.\.' out/tests/golden.tap || part_failed golden "stopped early; see out/tests/golden.log"
 
+# The patched musl against Debian's stock musl, and the pass-through entry.
+sh tests/musl.sh >out/tests/musl.tap 2>out/tests/musl.log
+tally musl out/tests/musl.tap
+grep -q '^1\.\.' out/tests/musl.tap || part_failed musl "stopped early; see out/tests/musl.log"
+
+# Debian's Lua 5.4 built unmodified against the patched musl.
+sh tests/thirdparty.sh >out/tests/thirdparty.tap 2>out/tests/thirdparty.log
+tally thirdparty out/tests/thirdparty.tap
+grep -q '^1\.\.' out/tests/thirdparty.tap || part_failed thirdparty "stopped early; see out/tests/thirdparty.log"
+
 # The libFuzzer harness over the seed corpus plus fixed-seed mutations; it
 # writes new inputs into its first directory, so that one is scratch.
 rm -rf out/tests/fuzz-corpus && mkdir -p out/tests/fuzz-corpus

@@ -285,6 +285,31 @@ Test(text, disassemble_small_programs)
 			      "L12:\n");
 }
 
+/* Data lines: a newline ends an .ascii line, fewer than four zeros are
+ * .byte, at most twelve bytes per .byte line. */
+Test(text, disassemble_data_lines)
+{
+	static const uint8_t data[] = {
+		'a', '\n', 'b', ';', 0, 0, 0,
+		0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d,
+		0, 0, 0, 0,
+	};
+	struct bc_page p;
+	char buf[512];
+
+	bc_page_init(&p);
+	cr_assert_eq(bc_emit_data(&p, data, sizeof data), 0);
+	bc_disassemble(&p, buf, sizeof buf);
+	cr_assert_str_eq(buf, "; bc program: 0 bytes of code, 25 bytes of data\n"
+			      "\t.ascii\t\"a\\n\"\n"
+			      "\t.ascii\t\"b;\"\n"
+			      "\t.byte\t0x00, 0x00, 0x00\n"
+			      "\t.byte\t0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b\n"
+			      "\t.byte\t0x8c, 0x8d\n"
+			      "\t.zero\t4\n");
+	round_trip(&p);
+}
+
 Test(text, disassemble_long_text_splits)
 {
 	struct bc_page p;
