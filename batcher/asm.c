@@ -28,7 +28,7 @@ struct as {
 	unsigned nlabels, nfixups;
 	struct label label[MAX_LABELS];
 	struct fixup fixup[MAX_FIXUPS];
-	uint16_t line_of[BC_CODE_MAX];  /* source line of each code byte */
+	unsigned line_of[BC_CODE_MAX];  /* source line of each code byte */
 };
 
 static int fail(struct as *a, const char *fmt, ...)

@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 n=0
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; shift; printf '%s\n' "$@" | sed 's/^/# /'; }
 
 # expect NAME WANT GOT: compare two files byte for byte.
 expect() {
