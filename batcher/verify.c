@@ -53,9 +53,10 @@ int bc_verify(const struct bc_page *p, struct bc_diag *d)
 
 	if (r)
 		return r;
-	/* UNREACHED and NO_JUMP are all ones. */
-	memset(in_win, 0xff, (end + 1) * sizeof *in_win);
-	memset(from, 0xff, (end + 1) * sizeof *from);
+	/* UNREACHED and NO_JUMP are all ones.  The header check bounds end;
+	 * the clamp says so to the compiler. */
+	memset(in_win, 0xff, (end < BC_CODE_MAX ? end + 1 : sizeof in_win / 2) * 2);
+	memset(from, 0xff, (end < BC_CODE_MAX ? end + 1 : sizeof from / 2) * 2);
 	while (pc < end) {
 		const struct bc_opinfo *info = &__bc_opinfo[p->code[pc]];
 		struct bc_insn in;

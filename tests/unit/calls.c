@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bc.h"
+#include "emit.h"
 
 /* Scratch directory, fresh for each test */
 
@@ -126,19 +127,10 @@ static void prog(void)
 	npending = 0;
 }
 
-static int emit3(unsigned op, uint64_t a, uint64_t b, uint64_t c)
-{
-	uint64_t v[3] = { a, b, c };
-	int pc = bc_emit(&P, op, v);
-
-	cr_assert_geq(pc, 0, "bc_emit(%#x) = %d", op, pc);
-	return pc;
-}
-
 /* Argument i (1..6) of the next call. */
 static void arg(unsigned i, uint64_t v)
 {
-	emit3(BC_OP_li, W + i, v, 0);
+	emit3(&P, BC_OP_li, W + i, v, 0);
 }
 
 static void arg_ptr(unsigned i, const void *ptr)
@@ -149,14 +141,14 @@ static void arg_ptr(unsigned i, const void *ptr)
 /* Argument i is the result in register r, passed with mov. */
 static void arg_reg(unsigned i, unsigned r)
 {
-	emit3(BC_OP_mov, W + i, r, 0);
+	emit3(&P, BC_OP_mov, W + i, r, 0);
 }
 
 /* Argument i points at a copy of data in the page, passed with la. */
 static void arg_data(unsigned i, const void *data, size_t n)
 {
 	cr_assert_lt(npending, 8);
-	pending[npending].pc = emit3(BC_OP_la, W + i, 0, 0);
+	pending[npending].pc = emit3(&P, BC_OP_la, W + i, 0, 0);
 	pending[npending].data = data;
 	pending[npending++].n = n;
 }
@@ -164,14 +156,14 @@ static void arg_data(unsigned i, const void *data, size_t n)
 /* Emit a call; its result register. */
 static unsigned call(unsigned op)
 {
-	emit3(op, 0, 0, 0);
+	emit3(&P, op, 0, 0, 0);
 	W += 8;
 	return W - 8;
 }
 
 static unsigned sys(unsigned nr)
 {
-	emit3(BC_OP_sys, nr, 0, 0);
+	emit3(&P, BC_OP_sys, nr, 0, 0);
 	W += 8;
 	return W - 8;
 }
@@ -179,7 +171,7 @@ static unsigned sys(unsigned nr)
 /* Test the result in r right after its call, so an error does not stop. */
 static void tested(unsigned r)
 {
-	emit3(BC_OP_jneg, r, P.code_len + 4, 0);
+	emit3(&P, BC_OP_jneg, r, P.code_len + 4, 0);
 }
 
 static int run(void)

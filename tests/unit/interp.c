@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bc.h"
+#include "emit.h"
 
 enum { MAX_CALLS = 64, MAX_STEPS = 256 };
 
@@ -55,20 +56,6 @@ static void script(unsigned n, const long *ret)
 	F.nret = n;
 	if (n)
 		memcpy(F.ret, ret, n * sizeof *ret);
-}
-
-static int emit3(struct bc_page *p, unsigned op, uint64_t a, uint64_t b, uint64_t c)
-{
-	uint64_t v[3] = { a, b, c };
-	int pc = bc_emit(p, op, v);
-
-	cr_assert_geq(pc, 0, "bc_emit(%#x) = %d", op, pc);
-	return pc;
-}
-
-static int emit0(struct bc_page *p, unsigned op)
-{
-	return emit3(p, op, 0, 0, 0);
 }
 
 static int li(struct bc_page *p, unsigned r, uint64_t v)

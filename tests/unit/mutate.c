@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 
 #include "bc.h"
+#include "emit.h"
 
 enum { MUTANTS = 200000, RANDOM_PAGES = 20000, IMAGE_MAX = BC_HDR_SIZE + BC_CODE_MAX };
 
@@ -43,15 +44,6 @@ static int failed(long ret)
 	return ret >= -4095 && ret <= -1;
 }
 
-static unsigned emit(struct bc_page *p, enum bc_op op, uint64_t a, uint64_t b, uint64_t c)
-{
-	const uint64_t v[3] = { a, b, c };
-	int pc = bc_emit(p, op, v);
-
-	cr_assert(pc >= 0, "bc_emit %s: %d", bc_op_info(op)->name, pc);
-	return pc;
-}
-
 static void patch(struct bc_page *p, unsigned pc, unsigned target)
 {
 	cr_assert_eq(bc_patch_jump(p, pc, target), 0, "patch pc %u -> %u", pc, target);
@@ -73,24 +65,24 @@ static void seed_io(struct bc_page *p, unsigned at)
 	unsigned open_failed, read_failed, close;
 
 	bc_page_init(p);
-	emit(p, BC_OP_li, 1, (uint64_t)-100, 0); /* AT_FDCWD */
-	emit(p, BC_OP_la, 2, at, 0);
-	emit(p, BC_OP_li, 3, 0, 0);
-	emit(p, BC_OP_openat, 0, 0, 0);
-	open_failed = emit(p, BC_OP_jneg, 0, 0, 0);
-	emit(p, BC_OP_mov, 9, 0, 0);
-	emit(p, BC_OP_la, 10, at + 16, 0);
-	emit(p, BC_OP_li, 11, sizeof buf, 0);
-	emit(p, BC_OP_read, 0, 0, 0);
-	read_failed = emit(p, BC_OP_jneg, 8, 0, 0);
-	emit(p, BC_OP_li, 17, 1, 0);
-	emit(p, BC_OP_la, 18, at + 16, 0);
-	emit(p, BC_OP_mov, 19, 8, 0);
-	emit(p, BC_OP_write, 0, 0, 0);
-	close = emit(p, BC_OP_win, 24, 0, 0);
+	emit3(p, BC_OP_li, 1, (uint64_t)-100, 0); /* AT_FDCWD */
+	emit3(p, BC_OP_la, 2, at, 0);
+	emit3(p, BC_OP_li, 3, 0, 0);
+	emit3(p, BC_OP_openat, 0, 0, 0);
+	open_failed = emit3(p, BC_OP_jneg, 0, 0, 0);
+	emit3(p, BC_OP_mov, 9, 0, 0);
+	emit3(p, BC_OP_la, 10, at + 16, 0);
+	emit3(p, BC_OP_li, 11, sizeof buf, 0);
+	emit3(p, BC_OP_read, 0, 0, 0);
+	read_failed = emit3(p, BC_OP_jneg, 8, 0, 0);
+	emit3(p, BC_OP_li, 17, 1, 0);
+	emit3(p, BC_OP_la, 18, at + 16, 0);
+	emit3(p, BC_OP_mov, 19, 8, 0);
+	emit3(p, BC_OP_write, 0, 0, 0);
+	close = emit3(p, BC_OP_win, 24, 0, 0);
 	patch(p, read_failed, close);
-	emit(p, BC_OP_mov, 25, 0, 0);
-	emit(p, BC_OP_close, 0, 0, 0);
+	emit3(p, BC_OP_mov, 25, 0, 0);
+	emit3(p, BC_OP_close, 0, 0, 0);
 	patch(p, open_failed, p->code_len);
 	data(p, "/etc/hostname\0\0", 16);
 	data(p, buf, sizeof buf);
@@ -105,18 +97,18 @@ static void seed_windows(struct bc_page *p, unsigned at)
 	(void)at;
 	bc_page_init(p);
 	for (int i = 0; i < 31; i++)
-		emit(p, BC_OP_getppid, 0, 0, 0);
-	emit(p, BC_OP_getpid, 0, 0, 0);
-	emit(p, BC_OP_win, 0, 0, 0);
-	emit(p, BC_OP_sys, SYS_getpid, 0, 0);
-	emit(p, BC_OP_sys, SYS_getppid, 0, 0);
+		emit3(p, BC_OP_getppid, 0, 0, 0);
+	emit3(p, BC_OP_getpid, 0, 0, 0);
+	emit3(p, BC_OP_win, 0, 0, 0);
+	emit3(p, BC_OP_sys, SYS_getpid, 0, 0);
+	emit3(p, BC_OP_sys, SYS_getppid, 0, 0);
 	for (int i = 0; i < 4; i++) {
-		unsigned j = emit(p, cmp[i], i & 1 ? 8 : 0, i & 1 ? 0 : 8, 0);
-		emit(p, BC_OP_add, i & 2 ? 8 : 0, i & 1 ? 8 : 0, 0);
+		unsigned j = emit3(p, cmp[i], i & 1 ? 8 : 0, i & 1 ? 0 : 8, 0);
+		emit3(p, BC_OP_add, i & 2 ? 8 : 0, i & 1 ? 8 : 0, 0);
 		patch(p, j, p->code_len);
 	}
-	emit(p, BC_OP_stop, 0, 0, 0);
-	emit(p, BC_OP_li, 1, 1, 0);
+	emit3(p, BC_OP_stop, 0, 0, 0);
+	emit3(p, BC_OP_li, 1, 1, 0);
 }
 
 /* Branches around calls, joined by win; a failing call tested by jneg. */
@@ -125,22 +117,22 @@ static void seed_branches(struct bc_page *p, unsigned at)
 	unsigned less, join, skip, end;
 
 	bc_page_init(p);
-	emit(p, BC_OP_li, 1, 5, 0);
-	emit(p, BC_OP_li, 2, 7, 0);
-	less = emit(p, BC_OP_jlt, 1, 2, 0);
-	emit(p, BC_OP_getpid, 0, 0, 0);
-	join = emit(p, BC_OP_jmp, 0, 0, 0);
-	patch(p, less, emit(p, BC_OP_win, 8, 0, 0));
-	patch(p, join, emit(p, BC_OP_getppid, 0, 0, 0));
-	skip = emit(p, BC_OP_jneg, 8, 0, 0);
-	emit(p, BC_OP_li, 17, 1, 0);
-	emit(p, BC_OP_la, 18, at, 0);
-	emit(p, BC_OP_li, 19, 6, 0);
-	emit(p, BC_OP_write, 0, 0, 0);
-	patch(p, skip, emit(p, BC_OP_win, 32, 0, 0));
-	emit(p, BC_OP_sys, SYS_getpid, 0, 0);
-	end = emit(p, BC_OP_jge, 32, 1, 0);
-	emit(p, BC_OP_stop, 0, 0, 0);
+	emit3(p, BC_OP_li, 1, 5, 0);
+	emit3(p, BC_OP_li, 2, 7, 0);
+	less = emit3(p, BC_OP_jlt, 1, 2, 0);
+	emit3(p, BC_OP_getpid, 0, 0, 0);
+	join = emit3(p, BC_OP_jmp, 0, 0, 0);
+	patch(p, less, emit3(p, BC_OP_win, 8, 0, 0));
+	patch(p, join, emit3(p, BC_OP_getppid, 0, 0, 0));
+	skip = emit3(p, BC_OP_jneg, 8, 0, 0);
+	emit3(p, BC_OP_li, 17, 1, 0);
+	emit3(p, BC_OP_la, 18, at, 0);
+	emit3(p, BC_OP_li, 19, 6, 0);
+	emit3(p, BC_OP_write, 0, 0, 0);
+	patch(p, skip, emit3(p, BC_OP_win, 32, 0, 0));
+	emit3(p, BC_OP_sys, SYS_getpid, 0, 0);
+	end = emit3(p, BC_OP_jge, 32, 1, 0);
+	emit3(p, BC_OP_stop, 0, 0, 0);
 	patch(p, end, p->code_len);
 	data(p, "hello\n", 6);
 }
@@ -155,12 +147,12 @@ static void seed_data(struct bc_page *p, unsigned at)
 	static const int64_t imm[] = { 0, -1, 65535, 65536, -4096, -4097, INT64_MIN, INT64_MAX };
 
 	bc_page_init(p);
-	emit(p, BC_OP_la, 1, at, 0);
-	emit(p, BC_OP_la, 2, at + 5, 0);
-	emit(p, BC_OP_la, 3, at + sizeof text - 1 + sizeof bin, 0);
+	emit3(p, BC_OP_la, 1, at, 0);
+	emit3(p, BC_OP_la, 2, at + 5, 0);
+	emit3(p, BC_OP_la, 3, at + sizeof text - 1 + sizeof bin, 0);
 	for (unsigned i = 0; i < sizeof imm / sizeof *imm; i++)
-		emit(p, BC_OP_li, 4 + i, imm[i], 0);
-	emit(p, BC_OP_stop, 0, 0, 0);
+		emit3(p, BC_OP_li, 4 + i, imm[i], 0);
+	emit3(p, BC_OP_stop, 0, 0, 0);
 	data(p, text, sizeof text - 1);
 	data(p, bin, sizeof bin);
 }
@@ -170,9 +162,9 @@ static void seed_tiny(struct bc_page *p, unsigned at)
 {
 	(void)at;
 	bc_page_init(p);
-	emit(p, BC_OP_getppid, 0, 0, 0);
-	emit(p, BC_OP_mov, 9, 0, 0);
-	emit(p, BC_OP_close, 0, 0, 0);
+	emit3(p, BC_OP_getppid, 0, 0, 0);
+	emit3(p, BC_OP_mov, 9, 0, 0);
+	emit3(p, BC_OP_close, 0, 0, 0);
 }
 
 static void (*const seed_fn[])(struct bc_page *, unsigned) = {

@@ -8,15 +8,7 @@
 #include <string.h>
 
 #include "bc.h"
-
-static int emit3(struct bc_page *p, unsigned op, uint64_t a, uint64_t b, uint64_t c)
-{
-	uint64_t v[3] = { a, b, c };
-	int pc = bc_emit(p, op, v);
-
-	cr_assert_geq(pc, 0, "bc_emit(%#x) = %d", op, pc);
-	return pc;
-}
+#include "emit.h"
 
 static void assemble_ok(const char *text, struct bc_page *p)
 {
