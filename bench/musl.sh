@@ -1,7 +1,9 @@
 #!/bin/sh
 # bench/musl.sh [REPEATS [CALLS]]: what the patched musl's bc entry costs
-# per syscall.  bench/calls.c is built three ways: stock (Debian's
-# musl-gcc -static), off (bc-musl-gcc --bc=off) and pass (--bc=pass).
+# per syscall.  bench/calls.c is built three ways: stock (musl 1.2.3
+# unpatched, built by tools/build-musl.sh as the patched one is, so that
+# only the patch differs; Debian's musl-gcc -static if that build is
+# missing), off (bc-musl-gcc --bc=off) and pass (--bc=pass).
 #   (1) unarmed: off against stock; target: no measurable difference.
 #   (2) armed pass-through: pass against off; target: <= 20 ns per call.
 # Timed: REPEATS runs (default 51, at least 21) of each build, each timing
@@ -36,7 +38,14 @@ for m in off pass; do
 		exit 0
 	fi
 done
-if command -v musl-gcc >/dev/null && musl-gcc -static $cflags -o "$out/stock" bench/calls.c; then
+if [ -f out/musl-plain/lib/musl-gcc.specs ]; then
+	stockcc="gcc -specs=out/musl-plain/lib/musl-gcc.specs -static"
+	stockname="unpatched musl 1.2.3 built as off's"
+else
+	stockcc="musl-gcc -static"
+	stockname="Debian's musl-gcc -static"
+fi
+if command -v ${stockcc%% *} >/dev/null && $stockcc $cflags -o "$out/stock" bench/calls.c; then
 	builds="stock off pass"
 else
 	echo "bench/musl.sh: no stock musl-gcc (musl-tools): part (1) left out" >&2
@@ -117,7 +126,7 @@ cg_diff() { # cg_diff A B CALL: B's instructions per call minus A's
 
 echo
 echo "bench/musl.sh: bench/calls.c; $repeats runs of each build interleaved, $calls calls per run"
-echo "  stock: Debian's musl-gcc -static   off: bc-musl-gcc --bc=off   pass: bc-musl-gcc --bc=pass"
+echo "  stock: $stockname   off: bc-musl-gcc --bc=off   pass: bc-musl-gcc --bc=pass"
 echo
 printf '  %-8s' "call"
 for b in $builds; do printf ' %10s' "$b ns"; done
@@ -156,8 +165,11 @@ if [ -f "$out/stock.times" ]; then
 		conf=$6
 	done
 	echo "    (interval: sign-test ${conf}% interval of the median paired difference)"
-	echo "    note: stock links Debian's libc.a (Debian's CFLAGS, stack protector on), off musl's"
-	echo "    default -Os build: (1) measures the build flags and the patch together"
+	case $stockname in
+	Debian*)
+		echo "    note: stock links Debian's libc.a (Debian's CFLAGS, stack protector on), off musl's"
+		echo "    default -Os build: (1) measures the build flags and the patch together" ;;
+	esac
 fi
 
 echo

@@ -1,6 +1,7 @@
 #!/bin/sh
-# build-musl.sh SRC OUT: extract musl (a tarball or a directory), apply
-# musl-patches/series, and build and install it under OUT.  The install's
+# build-musl.sh SRC OUT [none]: extract musl (a tarball or a directory),
+# apply musl-patches/series (none: no patches, for the benchmarks'
+# like-for-like baseline), and build and install it under OUT.  The install's
 # syslibdir is OUT/lib too: musl's default would overwrite /lib's loader.
 set -eu
 src=$1
@@ -14,10 +15,12 @@ if [ -d "$src" ]; then
 else
 	tar -xzf "$src" -C "$out/src" --strip-components=1
 fi
-while read -r patch; do
-	echo "musl: applying $patch"
-	patch -d "$out/src" -p1 -s <"$top/musl-patches/$patch"
-done <musl-patches/series
+if [ "${3:-}" != none ]; then
+	while read -r patch; do
+		echo "musl: applying $patch"
+		patch -d "$out/src" -p1 -s <"$top/musl-patches/$patch"
+	done <musl-patches/series
+fi
 echo "musl: building (about 30 s on 2 cores)"
 cd "$out/build"
 "$out/src/configure" --prefix="$out" --syslibdir="$out/lib" >configure.log 2>&1 ||
