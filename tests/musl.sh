@@ -471,5 +471,37 @@ else
 	not_ok "BC_STATS in a missing directory: no crash, the same stdout" "not built"
 fi
 
+# ---- dynamic musl: the patched libc.so armed by a preloaded entry ------
+
+# libc.so must export the arming API, and a program linked against it is
+# armed only when out/musl/lib/bcshim-pass.so is preloaded.
+d=$w/dyn
+rm -rf "$d" && mkdir -p "$d"
+: >"$d/problems"
+for sym in __bc_set_entry __bc_syscall; do
+	nm -D --defined-only "$top/out/musl/lib/libc.so" | grep -q " T $sym\$" ||
+		echo "libc.so does not export $sym" >>"$d/problems"
+done
+verdict "dynamic: the patched libc.so exports the arming API" "$d/problems"
+: >"$d/problems"
+if gcc -specs="$top/out/musl/lib/musl-gcc.specs" -std=c11 -Wall -Wextra -Werror \
+	-o "$d/dyn" "$top/tests/musl/dyn.c" 2>"$d/cc.err"; then
+	env -i PATH=/usr/bin:/bin BC_STATS="$d/plain.jsonl" "$d/dyn" >"$d/plain.out" 2>&1 ||
+		echo "unarmed run failed" >>"$d/problems"
+	env -i PATH=/usr/bin:/bin BC_STATS="$d/armed.jsonl" \
+		LD_PRELOAD="$top/out/musl/lib/bcshim-pass.so" "$d/dyn" >"$d/armed.out" 2>&1 ||
+		echo "preloaded run failed" >>"$d/problems"
+	printf 'dynamic 7\nraw\n' >"$d/want"
+	cmp -s "$d/want" "$d/plain.out" || echo "unarmed output differs" >>"$d/problems"
+	cmp -s "$d/want" "$d/armed.out" || echo "preloaded output differs" >>"$d/problems"
+	[ ! -e "$d/plain.jsonl" ] || echo "the unarmed run wrote a report" >>"$d/problems"
+	grep -q '"mode":"pass".*"write":1[,}].*"exit_group":1' "$d/armed.jsonl" 2>/dev/null ||
+		{ echo "the preloaded run's report lacks its write and exit_group:"; cat "$d/armed.jsonl"; } \
+			>>"$d/problems" 2>&1
+else
+	cat "$d/cc.err" >>"$d/problems"
+fi
+verdict "dynamic: LD_PRELOAD=bcshim-pass.so arms a dynamic musl program, and only it" "$d/problems"
+
 echo "1..$n"
 exit 0
