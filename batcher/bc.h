@@ -42,7 +42,9 @@ enum bc_status {
 	BC_ST_READY,   /* built or loaded, not run */
 	BC_ST_DONE,    /* ran off the end or reached stop */
 	BC_ST_FAULT,   /* a call failed and the next instruction did not test it */
-	BC_ST_INVALID, /* rejected by the verifier; stop_pc is the bad offset */
+	BC_ST_INVALID, /* rejected by the verifier (stop_pc: the diagnostic's
+			  offset), or stopped by the interpreter's own checks
+			  on a page changed since (stop_pc: that pc) */
 };
 
 enum bc_op {

@@ -18,6 +18,8 @@ static int tests_result(const uint8_t *c, unsigned end, unsigned pc, unsigned re
 	if (pc >= end)
 		return 0;
 	info = &__bc_opinfo[c[pc]];
+	if (info->len > end - pc)
+		return 0;
 	return __bc_is_branch(info->shape) &&
 	       (c[pc + 1] == res || (info->shape == BC_SHAPE_RRJ && c[pc + 2] == res));
 }
@@ -118,7 +120,7 @@ op_jge:
 		NEED(5);
 		target = (int64_t)r[i[1]] >= (int64_t)r[i[2]] ? __bc_get16(i + 3) : pc + 5;
 jump:
-		if (target <= pc)
+		if (target <= pc || target > end)
 			goto invalid;
 		pc = target;
 		continue;
@@ -182,7 +184,6 @@ int bc_run(struct bc_page *p, const struct bc_executor *ex)
 	if (bc_verify(p, &d)) {
 		p->status = BC_ST_INVALID;
 		p->stop_pc = d.offset;
-		p->win = 0;
 		p->error = -EINVAL;
 		p->calls = 0;
 		return BC_ST_INVALID;

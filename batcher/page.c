@@ -54,8 +54,8 @@ int bc_patch_jump(struct bc_page *p, unsigned pc, unsigned target)
 	struct bc_insn in;
 	const struct bc_opinfo *info;
 
-	if (bc_decode(p->code, p->code_len, pc, &in) < 0 || target <= pc ||
-	    target > 0xffff)
+	if (p->code_len > BC_CODE_MAX || bc_decode(p->code, p->code_len, pc, &in) < 0 ||
+	    target <= pc || target > 0xffff)
 		return -EINVAL;
 	info = bc_op_info(in.op);
 	for (unsigned i = 0, at = 1; i < 3 && info->kind[i]; i++) {
@@ -72,7 +72,7 @@ int bc_emit_data(struct bc_page *p, const void *data, size_t len)
 {
 	unsigned at = p->code_len + p->data_len;
 
-	if (len > BC_CODE_MAX - at)
+	if (at > BC_CODE_MAX || len > BC_CODE_MAX - at)
 		return -ENOSPC;
 	memcpy(p->code + at, data, len);
 	p->data_len += len;

@@ -13,6 +13,7 @@
 static struct bc_thread *threads;
 hidden __thread struct bc_thread *__bc_self;
 static const char *mode, *report_path;
+static int reported;   /* this process's report is out (once, whoever asks) */
 
 /* A new thread takes over an exited thread's page and counters: the
  * counts stay in the report's sum, and memory stays bounded by the most
@@ -74,6 +75,7 @@ hidden void __bc_stats_start(const char *m)
 
 hidden void __bc_stats_forget(int only_this_thread)
 {
+	__atomic_store_n(&reported, 0, __ATOMIC_RELEASE);
 	if (only_this_thread) {
 		struct bc_thread *t = __bc_self;
 		if (t)
@@ -115,7 +117,7 @@ hidden void __bc_stats_report(void)
 	uint64_t total = 0, sum[BC_NSYS + 1] = { 0 };
 	int first = 1, fd;
 
-	if (!report_path)
+	if (!report_path || __atomic_exchange_n(&reported, 1, __ATOMIC_ACQ_REL))
 		return;
 	for (struct bc_thread *t = __atomic_load_n(&threads, __ATOMIC_ACQUIRE); t; t = t->next) {
 		for (unsigned i = 0; i < BC_NSYS; i++)

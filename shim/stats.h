@@ -42,7 +42,8 @@ static inline void __bc_count(struct bc_thread *t, long nr)
 }
 /* Remember the mode and read BC_STATS; call once before arming. */
 hidden void __bc_stats_start(const char *mode);
-/* Append this process's report to the BC_STATS file, if one is named. */
+/* Append this process's report to the BC_STATS file, if one is named and
+ * it is not out yet; safe from a signal handler that interrupted a call. */
 hidden void __bc_stats_report(void);
 /* Start counting from zero, after a report before a failed exec, or in a
  * fork child, where only the calling thread goes on (only_this_thread). */

@@ -97,6 +97,28 @@ check_bad reserved "offset 40: reserved header byte is 0x01, not zero"
 head -c 70 "$tmp/hello.bc" >"$tmp/short.bc"
 check_bad short "offset 6: header gives 26 code and 10 data bytes, the file has 6"
 
+# A program that rewrites its own code mid-run (read into its next
+# opcode) is stopped as invalid: exit 1, never a crash.
+cat >"$tmp/selfmod.bcs" <<'PROG'
+	li	r1, 0
+	la	r2, buf
+	li	r9, -5
+	add	r2, r9
+	li	r3, 1
+	read
+	stop
+	stop
+	stop
+	stop
+	stop
+buf:
+	.zero	4
+PROG
+printf '\377' | "$bcvm" run "$tmp/selfmod.bcs" >/dev/null 2>"$tmp/selfmod.err"
+status "selfmod: a rewritten opcode stops the run as invalid" 1 $?
+grep -q '^status: invalid at pc 38: the program changed its own code, 1 call$' "$tmp/selfmod.err"
+status "selfmod: the report says so" 0 $?
+
 # Usage errors exit 2 with a message.
 "$bcvm" >/dev/null 2>&1
 status "usage: no command exits 2" 2 $?

@@ -503,5 +503,29 @@ else
 fi
 verdict "dynamic: LD_PRELOAD=bcshim-pass.so arms a dynamic musl program, and only it" "$d/problems"
 
+# ---- entry state across vfork and an exit from a signal handler ---------
+
+d=$w/state
+rm -rf "$d" && mkdir -p "$d"
+for t in vfork handler_exit; do
+	: >"$d/$t.problems"
+	if "$top/out/bin/bc-musl-gcc" --bc=pass -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+		-o "$d/$t" "$top/tests/musl/$t.c" 2>"$d/$t.cc"; then
+		env -i PATH=/usr/bin:/bin BC_STATS="$d/$t.jsonl" timeout 10 "$d/$t" ||
+			echo "exit status $?" >>"$d/$t.problems"
+	else
+		cat "$d/$t.cc" >>"$d/$t.problems"
+	fi
+done
+[ "$(wc -l <"$d/vfork.jsonl" 2>/dev/null)" = 1 ] &&
+	grep -q '"getppid":100[,}]' "$d/vfork.jsonl" ||
+	{ echo "want one report, the parent's, with its 100 getppid calls:"; cat "$d/vfork.jsonl"; } \
+		>>"$d/vfork.problems" 2>&1
+verdict "vfork: the parent's calls still reach the entry after the child execs" "$d/vfork.problems"
+grep -q '"read":1,.*"exit_group":1' "$d/handler_exit.jsonl" 2>/dev/null ||
+	{ echo "want a report with the blocked read and the exit:"; cat "$d/handler_exit.jsonl"; } \
+		>>"$d/handler_exit.problems" 2>&1
+verdict "exit from a handler that interrupted a call: the report is written" "$d/handler_exit.problems"
+
 echo "1..$n"
 exit 0

@@ -217,21 +217,33 @@ enum { WROTE_VALUE = 1, WROTE_RESULT = 2 };
 struct tracer {
 	int trace;
 	uint8_t written[BC_NREGS];  /* WROTE_* */
+	int last_reg;               /* the register the last step marked, or -1 */
+	uint8_t last_was;           /* and what it held before */
 };
 
 /* Note the register the instruction at pc writes; print it if tracing. */
 static void step(void *ctx, const struct bc_page *p, unsigned pc, unsigned win)
 {
 	struct tracer *t = ctx;
-	const struct bc_opinfo *info = bc_op_info(p->code[pc]);
+	const struct bc_opinfo *info;
 	struct bc_insn in;
 
-	bc_decode(p->code, p->code_len, pc, &in);
-	if (info->nr >= 0 || in.op == BC_OP_sys)
-		t->written[win] = WROTE_RESULT;
+	/* A program that rewrote its own code may not decode: the
+	 * interpreter stops it as invalid right after this. */
+	t->last_reg = -1;
+	if (bc_decode(p->code, p->code_len, pc, &in) < 0)
+		return;
+	info = bc_op_info(in.op);
+	if ((info->nr >= 0 || in.op == BC_OP_sys) && win < BC_NREGS)
+		t->last_reg = win;
 	else if (info->shape == BC_SHAPE_RI || info->shape == BC_SHAPE_RA ||
 		 info->shape == BC_SHAPE_RR)
-		t->written[in.operand[0]] = WROTE_VALUE;
+		t->last_reg = in.operand[0];
+	if (t->last_reg >= 0) {
+		t->last_was = t->written[t->last_reg];
+		t->written[t->last_reg] = info->nr >= 0 || in.op == BC_OP_sys ? WROTE_RESULT
+									   : WROTE_VALUE;
+	}
 	if (t->trace) {
 		char text[64];
 		bc_format_insn(&in, text, sizeof text);
@@ -310,12 +322,21 @@ static int cmd_run(int argc, char **argv)
 		if (set[i])
 			p.reg[i] = reg[i];
 	fflush(stdout);
+	t.last_reg = -1;
 	r = bc_run(&p, &ex);
+	/* Stopped before it executed: the last instruction wrote nothing. */
+	if (r == BC_ST_INVALID && t.last_reg >= 0)
+		t.written[t.last_reg] = t.last_was;
 	for (unsigned i = 0; i < BC_NREGS; i++) {
 		if (t.written[i]) {
 			fprintf(stderr, "r%u = ", i);
 			print_value(p.reg[i], t.written[i] == WROTE_RESULT);
 		}
+	}
+	if (r == BC_ST_INVALID) {
+		fprintf(stderr, "status: invalid at pc %u: the program changed its own code, %u call%s\n",
+			p.stop_pc, p.calls, p.calls == 1 ? "" : "s");
+		return EXIT_INVALID;
 	}
 	if (r == BC_ST_FAULT) {
 		const char *name = strerrorname_np(-p.error);

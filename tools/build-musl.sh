@@ -5,7 +5,8 @@
 # syslibdir is OUT/lib too: musl's default would overwrite /lib's loader.
 set -eu
 src=$1
-out=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+mkdir -p "$2"
+out=$(cd "$2" && pwd) || exit 1
 top=$(pwd)
 rm -rf "$out/src" "$out/build"
 mkdir -p "$out/src" "$out/build"

@@ -588,3 +588,14 @@ Test(encode, image_length_mismatch)
 	cr_assert_eq(d.offset, 6);
 	cr_assert(strstr(d.msg, "offset 6"), "%s", d.msg);
 }
+
+/* A page whose lengths were corrupted is not written past. */
+Test(encode, emit_data_on_a_corrupt_page)
+{
+	static struct bc_page p;
+
+	bc_page_init(&p);
+	p.code_len = 60000;
+	cr_assert_eq(bc_emit_data(&p, "x", 1), -ENOSPC);
+	cr_assert_eq(bc_patch_jump(&p, 0, 10), -EINVAL);
+}

@@ -643,3 +643,28 @@ Test(interp, no_hidden_instruction_runs)
 	cr_assert_eq(p.stop_pc, 64 + 255);
 	cr_assert_eq(F.ncalls, 0);
 }
+
+/* bc_exec trusts a verified page; on one that was never verified, or
+ * changed since, the interpreter's own checks stop it. */
+Test(interp, exec_stops_unverified_jump_past_the_end)
+{
+	static struct bc_page p;
+
+	bc_page_init(&p);
+	emit3(&p, BC_OP_jmp, 3, 0, 0);
+	p.code[1] = 200; /* target 200, past the 3-byte code */
+	cr_assert_eq(bc_exec(&p, NULL), BC_ST_INVALID);
+	cr_assert_eq(p.error, -EINVAL);
+	cr_assert_eq(p.stop_pc, 0);
+}
+
+Test(interp, exec_stops_unverified_forbidden_sys)
+{
+	static struct bc_page p;
+
+	bc_page_init(&p);
+	emit3(&p, BC_OP_sys, 39, 0, 0);
+	p.code[1] = 15; /* rt_sigreturn */
+	cr_assert_eq(bc_exec(&p, NULL), BC_ST_INVALID);
+	cr_assert_eq(p.calls, 0);
+}
