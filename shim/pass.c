@@ -14,7 +14,7 @@ static long ending(long nr, const long a[6], unsigned flags)
 {
 	long r;
 
-	__bc_stats_report();
+	__bc_stats_report(-1);
 	r = __bc_syscall(nr, a, flags);
 	__bc_stats_forget(0);
 	return r;
@@ -42,19 +42,14 @@ static long pass_call(long nr, const long a[6], unsigned flags)
 
 static void pass_event(int ev)
 {
-	struct bc_thread *t;
-
 	if (ev == BC_EV_FORK_CHILD)
 		__bc_stats_forget(1);
 	else if (ev == BC_EV_THREAD_EXIT)
 		__bc_thread_exit();
-	else if (ev == BC_EV_EXIT) {
+	else if (ev == BC_EV_EXIT)
 		/* The exit_group that follows is the call the entry was told
-		 * of: counted here, as the report must go out before it. */
-		if ((t = __bc_thread()))
-			__bc_count(t, SYS_exit_group);
-		__bc_stats_report();
-	}
+		 * of: counted in the report, which must go out before it. */
+		__bc_stats_report(SYS_exit_group);
 }
 
 static const struct bc_entry_ops pass_ops = { pass_call, pass_event };

@@ -14,6 +14,8 @@ static struct bc_thread *threads;
 hidden __thread struct bc_thread *__bc_self;
 static const char *mode, *report_path;
 static int reported;   /* this process's report is out (once, whoever asks) */
+static long owner;     /* the pid the counters belong to: a vfork child
+			  shares this memory and must not report */
 
 /* A new thread takes over an exited thread's page and counters: the
  * counts stay in the report's sum, and memory stays bounded by the most
@@ -24,11 +26,8 @@ static struct bc_thread *reuse(void)
 		int idle = 1;
 		if (__atomic_load_n(&t->idle, __ATOMIC_RELAXED) &&
 		    __atomic_compare_exchange_n(&t->idle, &idle, 0, 0, __ATOMIC_ACQUIRE,
-						__ATOMIC_RELAXED)) {
-			t->page.code_len = 0;
-			t->page.data_len = 0;
+						__ATOMIC_RELAXED))
 			return t;
-		}
 	}
 	return NULL;
 }
@@ -68,8 +67,9 @@ hidden void __bc_stats_start(const char *m)
 	extern char **environ;
 
 	mode = m;
+	owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
 	for (char **e = environ; e && *e; e++)
-		if (!__builtin_memcmp(*e, "BC_STATS=", 9) && (*e)[9])
+		if (!__builtin_strncmp(*e, "BC_STATS=", 9) && (*e)[9])
 			report_path = *e + 9;
 }
 
@@ -77,6 +77,7 @@ hidden void __bc_stats_forget(int only_this_thread)
 {
 	__atomic_store_n(&reported, 0, __ATOMIC_RELEASE);
 	if (only_this_thread) {
+		owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
 		struct bc_thread *t = __bc_self;
 		if (t)
 			t->next = NULL;
@@ -111,14 +112,20 @@ static void put_num(struct out *o, uint64_t v)
 	put(o, p);
 }
 
-hidden void __bc_stats_report(void)
+hidden void __bc_stats_report(long final_nr)
 {
 	static struct out o;
 	uint64_t total = 0, sum[BC_NSYS + 1] = { 0 };
 	int first = 1, fd;
 
-	if (!report_path || __atomic_exchange_n(&reported, 1, __ATOMIC_ACQ_REL))
+	long pid = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+
+	struct bc_thread *self;
+
+	if (!report_path || pid != owner || __atomic_exchange_n(&reported, 1, __ATOMIC_ACQ_REL))
 		return;
+	if (final_nr >= 0 && (self = __bc_thread()))
+		__bc_count(self, final_nr);
 	for (struct bc_thread *t = __atomic_load_n(&threads, __ATOMIC_ACQUIRE); t; t = t->next) {
 		for (unsigned i = 0; i < BC_NSYS; i++)
 			sum[i] += __atomic_load_n(&t->calls[i], __ATOMIC_RELAXED);
@@ -128,7 +135,7 @@ hidden void __bc_stats_report(void)
 		total += sum[i];
 	o.len = 0;
 	put(&o, "{\"pid\":");
-	put_num(&o, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0));
+	put_num(&o, pid);
 	put(&o, ",\"mode\":\"");
 	put(&o, mode);
 	put(&o, "\",\"calls\":{\"total\":");

@@ -42,11 +42,14 @@ static inline void __bc_count(struct bc_thread *t, long nr)
 }
 /* Remember the mode and read BC_STATS; call once before arming. */
 hidden void __bc_stats_start(const char *mode);
-/* Append this process's report to the BC_STATS file, if one is named and
- * it is not out yet; safe from a signal handler that interrupted a call. */
-hidden void __bc_stats_report(void);
+/* Append this process's report to the BC_STATS file, if one is named, it
+ * is not out yet, and the caller is the counters' owner (not a vfork
+ * child); count final_nr first if it is not -1.  Safe from a signal
+ * handler that interrupted a call. */
+hidden void __bc_stats_report(long final_nr);
 /* Start counting from zero, after a report before a failed exec, or in a
- * fork child, where only the calling thread goes on (only_this_thread). */
+ * fork child, the counters' new owner, where only the calling thread goes
+ * on (only_this_thread). */
 hidden void __bc_stats_forget(int only_this_thread);
 
 #endif
