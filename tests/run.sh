@@ -53,6 +53,11 @@ sh tests/thirdparty.sh >out/tests/thirdparty.tap 2>out/tests/thirdparty.log
 tally thirdparty out/tests/thirdparty.tap
 grep -q '^1\.\.' out/tests/thirdparty.tap || part_failed thirdparty "stopped early; see out/tests/thirdparty.log"
 
+# bctrial: statistics, equivalence, nondeterminism, errors, suites.
+sh tests/trial.sh >out/tests/trial.tap 2>out/tests/trial.log
+tally trial out/tests/trial.tap
+grep -q '^1\.\.' out/tests/trial.tap || part_failed trial "stopped early; see out/tests/trial.log"
+
 # The libFuzzer harness over the seed corpus plus fixed-seed mutations; it
 # writes new inputs into its first directory, so that one is scratch.
 rm -rf out/tests/fuzz-corpus && mkdir -p out/tests/fuzz-corpus
