@@ -6,10 +6,7 @@ bcvm=${BCVM:-out/bin/bcvm}
 gold=tests/golden
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; shift; printf '%s\n' "$@" | sed 's/^/# /'; }
+. tests/tap.sh
 
 # expect NAME WANT GOT: compare two files byte for byte.
 expect() {

@@ -21,36 +21,7 @@ bcgcc=$top/out/bin/bc-musl-gcc
 stockgcc=${MUSL_GCC:-musl-gcc}
 cflags="-std=c11 -O2 -Wall -Wextra -Werror"
 rm -rf "$w" && mkdir -p "$w/bin" || { echo "1..0 # SKIP cannot make $w"; exit 0; }
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-# not_ok NAME [LINE...]: a failure and its detail lines.
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do printf '%s\n' "$l"; done | sed 's/^/# /'
-}
-# verdict NAME PROBLEMS-FILE: ok if the file is empty, else not ok with
-# (the start of) the file as detail.
-verdict() {
-	if [ -s "$2" ]; then
-		not_ok "$1" "$(head -n 60 "$2")"
-	else
-		ok "$1"
-	fi
-}
-# same NAME WANT GOT [PROBLEMS...]: byte-identical files and no problems.
-same() {
-	_name=$1 _want=$2 _got=$3
-	shift 3
-	if [ $# -eq 0 ] && cmp -s "$_want" "$_got"; then
-		ok "$_name"
-	else
-		not_ok "$_name" "$@" "$(diff -u "$_want" "$_got" | head -n 40)"
-	fi
-}
+. tests/tap.sh
 
 # Every program run gets the same small environment (env -i PATH LC_ALL,
 # plus what a test adds), so that the traces' "/* N vars */" and the

@@ -26,6 +26,14 @@ part_failed() {
 	failed=$((failed + 1))
 }
 
+# script PART: run tests/PART.sh and count its TAP; one that stops before
+# its plan line counts as a failure.
+script() {
+	sh "tests/$1.sh" >"out/tests/$1.tap" 2>"out/tests/$1.log"
+	tally "$1" "out/tests/$1.tap"
+	grep -q '^1\.\.' "out/tests/$1.tap" || part_failed "$1" "stopped early; see out/tests/$1.log"
+}
+
 # Criterion unit tests (the mutation test included).
 rm -f out/tests/unit.tap
 out/tests/unit --tap=out/tests/unit.tap -j2 >out/tests/unit.log 2>&1
@@ -39,24 +47,16 @@ else
 fi
 
 # Golden tests of bcvm.
-sh tests/golden.sh >out/tests/golden.tap 2>out/tests/golden.log
-tally golden out/tests/golden.tap
-grep -q '^1\.\.' out/tests/golden.tap || part_failed golden "stopped early; see out/tests/golden.log"
+script golden
 
 # The patched musl against Debian's stock musl, and the pass-through entry.
-sh tests/musl.sh >out/tests/musl.tap 2>out/tests/musl.log
-tally musl out/tests/musl.tap
-grep -q '^1\.\.' out/tests/musl.tap || part_failed musl "stopped early; see out/tests/musl.log"
+script musl
 
 # Debian's Lua 5.4 built unmodified against the patched musl.
-sh tests/thirdparty.sh >out/tests/thirdparty.tap 2>out/tests/thirdparty.log
-tally thirdparty out/tests/thirdparty.tap
-grep -q '^1\.\.' out/tests/thirdparty.tap || part_failed thirdparty "stopped early; see out/tests/thirdparty.log"
+script thirdparty
 
 # bctrial: statistics, equivalence, nondeterminism, errors, suites.
-sh tests/trial.sh >out/tests/trial.tap 2>out/tests/trial.log
-tally trial out/tests/trial.tap
-grep -q '^1\.\.' out/tests/trial.tap || part_failed trial "stopped early; see out/tests/trial.log"
+script trial
 
 # The libFuzzer harness over the seed corpus plus fixed-seed mutations; it
 # writes new inputs into its first directory, so that one is scratch.

@@ -11,22 +11,10 @@ top=$(pwd)
 scratch=$top/out/tests/thirdparty
 workload=$top/tests/thirdparty/workload.lua
 jobs=$(nproc 2>/dev/null || echo 2)
-n=0
+. tests/tap.sh
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/# /'; done
-}
 note() { echo "thirdparty: $*" >&2; }
 finish() { echo "1..$n"; exit 0; }
-
-# same NAME A B: compare two files byte for byte.
-same() {
-	if cmp -s "$2" "$3"; then ok "$1"; else not_ok "$1" "$(diff "$2" "$3" | head -20)"; fi
-}
 
 lua_src=$(sed -n 's/^lua_src *= *//p' config.ninja 2>/dev/null)
 if [ -n "$lua_src" ] && [ -f "$lua_src" ]; then

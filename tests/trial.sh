@@ -28,27 +28,8 @@ rm -rf "$w" && mkdir -p "$w/tmp" || { echo "1..0 # SKIP cannot make $w"; exit 0;
 # Every scratch directory bctrial makes goes here, so that a leak shows.
 TMPDIR=$w/tmp
 export TMPDIR
-n=0
+. tests/tap.sh
 start=$(date +%s)
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-# not_ok NAME [LINE...]: a failure and its detail lines.
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do printf '%s\n' "$l"; done | sed 's/^/# /'
-}
-# verdict NAME PROBLEMS-FILE: ok if the file is empty, else not ok with
-# (the start of) the file as detail.
-verdict() {
-	if [ -s "$2" ]; then
-		not_ok "$1" "$(head -n 40 "$2")"
-	else
-		ok "$1"
-	fi
-}
 
 # trial TAG ARGS...: run bctrial, keeping stdout, stderr and the exit
 # status in $w/TAG.out, .err and .rc.
