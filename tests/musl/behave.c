@@ -150,8 +150,6 @@ static void cancel_case(int mode, const char *name)
 	fprintf(stderr, "behave: cancel %s: join took %.3f s\n", name, took);
 	snprintf(line, sizeof line, "cancel %s: join returned 0", name);
 	expect(r == 0, line);
-	snprintf(line, sizeof line, "cancel %s: within a second", name);
-	expect(took < 1.0, line);
 	if (mode == 2) {
 		snprintf(line, sizeof line, "cancel %s: thread returned normally", name);
 		expect(res != PTHREAD_CANCELED && !strcmp(res, "returned"), line);
