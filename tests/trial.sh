@@ -470,17 +470,17 @@ grep -q NBBNNBBN "$w/order.log" || echo "run order: $(cat "$w/order.log"), want 
 show order "$p"
 verdict "runs interleaved N1 B1 B2 N2 N3 B3 B4 N4" "$p"
 
-# Adaptive mode (no --runs): at least 6 pairs, then the interval or the cap.
-t0=$(date +%s)
+# Adaptive mode (no --runs): at least 6 pairs, then it stops because the
+# interval is within +-3% of the ratio (checked) or at the time cap; which
+# one depends on the machine's noise, so the reason is checked, not a time.
 trial adaptive --shim "$noop" --max-time 3 --json -- /bin/true
-t1=$(date +%s)
 p=$w/adaptive.problems
 : >"$p"
 want_rc adaptive 0 "$p"
-check_json adaptive "$p" 'r["runs"] >= 6' 'r["ratio_ci"][0] <= r["ratio"] <= r["ratio_ci"][1]'
-[ $((t1 - t0)) -le 15 ] || echo "took $((t1 - t0)) s with --max-time 3" >>"$p"
+check_json adaptive "$p" 'r["runs"] >= 6' 'r["ratio_ci"][0] <= r["ratio"] <= r["ratio_ci"][1]' \
+	'r["stopped"].startswith("time cap") or (r["stopped"].startswith("converged") and r["ratio_ci"][0] >= 0.97 * r["ratio"] and r["ratio_ci"][1] <= 1.03 * r["ratio"])'
 show adaptive "$p"
-verdict "adaptive mode: at least 6 pairs, stops by --max-time 3" "$p"
+verdict "adaptive mode: at least 6 pairs, then converged within +-3% or the time cap" "$p"
 
 # BC_STATS: the batched side's lines are summed.  The program itself plays
 # the shim's part and appends two lines (only where BC_STATS is set, outside
