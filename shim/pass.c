@@ -4,6 +4,7 @@
 #include <bc_entry.h>
 #include <sys/syscall.h>
 
+#include "env.h"
 #include "raw.h"
 #include "stats.h"
 
@@ -57,11 +58,8 @@ static const struct bc_entry_ops pass_ops = { pass_call, pass_event };
 /* Early, so that other constructors' calls are seen too. */
 __attribute__((__constructor__(101))) static void arm(void)
 {
-	extern char **environ;
-
-	for (char **e = environ; e && *e; e++)
-		if (!__builtin_strcmp(*e, "BC_DISABLE=1"))
-			return;
+	if (__bc_disabled())
+		return;
 	__bc_stats_start("pass");
 	__bc_set_entry(&pass_ops);
 }

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include "env.h"
 #include "raw.h"
 #include "stats.h"
 #include "sysnames.h"
@@ -62,15 +63,21 @@ hidden void __bc_thread_exit(void)
 		__atomic_store_n(&t->idle, 1, __ATOMIC_RELEASE);
 }
 
+hidden void (*__bc_stats_extra)(uint64_t total);
+
 hidden void __bc_stats_start(const char *m)
 {
-	extern char **environ;
-
 	mode = m;
 	owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	for (char **e = environ; e && *e; e++)
-		if (!__builtin_strncmp(*e, "BC_STATS=", 9) && (*e)[9])
-			report_path = *e + 9;
+	report_path = __bc_env("BC_STATS");
+	if (report_path && !*report_path)
+		report_path = NULL;
+}
+
+hidden const char *__bc_sys_name(unsigned nr)
+{
+	return nr < sizeof bc_sysname / sizeof *bc_sysname && bc_sysname[nr] ?
+		bc_sysname[nr] : "other";
 }
 
 hidden void __bc_stats_forget(int only_this_thread)
@@ -90,18 +97,19 @@ hidden void __bc_stats_forget(int only_this_thread)
 	}
 }
 
-struct out {
+/* The report being written: only the one writer that won `reported`. */
+static struct {
 	char buf[32768];
 	size_t len;
-};
+} o;
 
-static void put(struct out *o, const char *s)
+hidden void __bc_put(const char *s)
 {
-	while (*s && o->len < sizeof o->buf)
-		o->buf[o->len++] = *s++;
+	while (*s && o.len < sizeof o.buf)
+		o.buf[o.len++] = *s++;
 }
 
-static void put_num(struct out *o, uint64_t v)
+hidden void __bc_put_num(uint64_t v)
 {
 	char tmp[24], *p = tmp + sizeof tmp;
 
@@ -109,12 +117,11 @@ static void put_num(struct out *o, uint64_t v)
 	do
 		*--p = '0' + v % 10;
 	while (v /= 10);
-	put(o, p);
+	__bc_put(p);
 }
 
 hidden void __bc_stats_report(long final_nr)
 {
-	static struct out o;
 	uint64_t total = 0, sum[BC_NSYS + 1] = { 0 };
 	int first = 1, fd;
 
@@ -134,30 +141,33 @@ hidden void __bc_stats_report(long final_nr)
 	for (unsigned i = 0; i <= BC_NSYS; i++)
 		total += sum[i];
 	o.len = 0;
-	put(&o, "{\"pid\":");
-	put_num(&o, pid);
-	put(&o, ",\"mode\":\"");
-	put(&o, mode);
-	put(&o, "\",\"calls\":{\"total\":");
-	put_num(&o, total);
-	put(&o, ",\"by_syscall\":{");
+	__bc_put("{\"pid\":");
+	__bc_put_num(pid);
+	__bc_put(",\"mode\":\"");
+	__bc_put(mode);
+	__bc_put("\",\"calls\":{\"total\":");
+	__bc_put_num(total);
+	__bc_put(",\"by_syscall\":{");
 	for (unsigned i = 0; i <= BC_NSYS; i++) {
 		const char *name = i == BC_NSYS ? "other" :
 			i < sizeof bc_sysname / sizeof *bc_sysname ? bc_sysname[i] : NULL;
 		if (!sum[i])
 			continue;
-		put(&o, first ? "\"" : ",\"");
+		__bc_put(first ? "\"" : ",\"");
 		if (name) {
-			put(&o, name);
+			__bc_put(name);
 		} else {
-			put(&o, "nr_");
-			put_num(&o, i);
+			__bc_put("nr_");
+			__bc_put_num(i);
 		}
-		put(&o, "\":");
-		put_num(&o, sum[i]);
+		__bc_put("\":");
+		__bc_put_num(sum[i]);
 		first = 0;
 	}
-	put(&o, "}}}\n");
+	__bc_put("}}");
+	if (__bc_stats_extra)
+		__bc_stats_extra(total);
+	__bc_put("}\n");
 	fd = __bc_raw6(SYS_open, (long)report_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 		       0644, 0, 0, 0);
 	if (fd < 0)

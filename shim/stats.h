@@ -47,6 +47,14 @@ hidden void __bc_stats_start(const char *mode);
  * child); count final_nr first if it is not -1.  Safe from a signal
  * handler that interrupted a call. */
 hidden void __bc_stats_report(long final_nr);
+/* The engine's fields of the report, written after "calls" (total: the
+ * calls counted), with __bc_put and __bc_put_num; NULL for none. */
+extern hidden void (*__bc_stats_extra)(uint64_t total);
+/* Append text, or a decimal number, to the report being written. */
+hidden void __bc_put(const char *s);
+hidden void __bc_put_num(uint64_t v);
+/* A syscall's name, or "other". */
+hidden const char *__bc_sys_name(unsigned nr);
 /* Start counting from zero, after a report before a failed exec, or in a
  * fork child, the counters' new owner, where only the calling thread goes
  * on (only_this_thread). */

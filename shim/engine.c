@@ -1,0 +1,429 @@
+/* The deferral engine's decisions: which calls wait, which flush first. */
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include "engine.h"
+#include "raw.h"
+#include "stats.h"
+
+hidden struct bc_engine __bc_e;
+hidden int __bc_on;
+hidden __thread int __bc_depth;
+hidden __thread int __bc_vforked;
+
+#define E __bc_e
+
+/* Stamp an fd as the target of one more pending call. */
+static void target(int fd)
+{
+	struct bc_fd *f = &E.fd[fd];
+
+	if (f->npend++)
+		return;
+	if (E.ntarget < BC_TARGETS_MAX)
+		E.target[E.ntarget++] = fd;
+	else
+		E.many_targets = 1;
+}
+
+/* Room for n more bytes, 8-aligned; flushes first if the arena is full. */
+static char *room(size_t n)
+{
+	size_t at = (E.used + 7) & ~(size_t)7;
+
+	if (at + n > E.arena_size) {
+		__bc_run_queue_for(FL_BYTES, -1);
+		at = 0;
+	}
+	E.used = at + n;
+	return E.arena + at;
+}
+
+static long iov_total(const struct iovec *iov, long cnt)
+{
+	long sum = 0;
+
+	if (cnt < 1 || cnt > 1024 || !iov)
+		return -1;
+	for (long i = 0; i < cnt; i++) {
+		if ((long)iov[i].iov_len < 0 || (iov[i].iov_len && !iov[i].iov_base))
+			return -1;
+		sum += iov[i].iov_len;
+		if (sum > BC_SINGLE_MAX)
+			return -1;
+	}
+	return sum;
+}
+
+static void gather(char *to, const struct iovec *iov, long cnt)
+{
+	for (long i = 0; i < cnt; i++) {
+		__builtin_memcpy(to, iov[i].iov_base, iov[i].iov_len);
+		to += iov[i].iov_len;
+	}
+}
+
+static int writable(const struct bc_fd *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & (O_DIRECT | O_PATH));
+}
+
+/* May the fd's metadata change be predicted to succeed? */
+static int meta_ok(const struct bc_fd *f, int owner_only)
+{
+	if (f->type != FT_REG || !writable(f))
+		return 0;
+	if (E.euid < 0)
+		E.euid = __bc_raw6(SYS_geteuid, 0, 0, 0, 0, 0, 0);
+	return E.euid == 0 || (!owner_only && f->uid == E.euid);
+}
+
+static int time_ok(const struct timespec *t)
+{
+	for (int i = 0; t && i < 2; i++)
+		if ((unsigned long)t[i].tv_nsec >= 1000000000 &&
+		    t[i].tv_nsec != UTIME_NOW && t[i].tv_nsec != UTIME_OMIT)
+			return 0;
+	return 1;
+}
+
+/* Check that call nr can be predicted from what is known of its fd, copy
+ * what it points to, and queue it.  Lock held.  1 if queued (*res set). */
+static int defer(long nr, struct bc_class c, const long a[6], long *res)
+{
+	struct bc_pend p = { .nr = nr, .pred = c.pred, .fd = -1 };
+	const struct iovec *iov = NULL;
+	const void *buf = NULL, *name = NULL;
+	long len = -1, namelen = 0, cnt = 0;
+	struct bc_fd *f = NULL;
+	char *to;
+
+	if (E.hold || !__bc_on)
+		return 0;
+	if (c.pred == PRED_ADVISE) {
+		if ((a[0] & 4095) || a[1] < 0 || (unsigned long)a[2] > MADV_WILLNEED)
+			return 0;
+		for (int i = 0; i < 3; i++)
+			p.a[i] = a[i];
+		goto queue;
+	}
+	p.fd = a[c.fdarg];
+	if (p.fd < 0 || p.fd >= BC_FD_MAX || !(f = __bc_fd_get(p.fd)) || f->closing)
+		return 0;
+	switch (c.pred) {
+	case PRED_WRITE:
+		if (f->type == FT_DGRAM && (nr == SYS_sendto || nr == SYS_sendmsg))
+			goto send;
+		if (f->type != FT_REG && f->type != FT_FIFO && f->type != FT_STREAM &&
+		    f->type != FT_CHR)
+			return 0;
+		if (!writable(f) || ((f->flags & O_NONBLOCK) && f->type != FT_REG))
+			return 0;
+		if (nr == SYS_write || nr == SYS_sendto) {
+			if (nr == SYS_sendto && (a[3] || a[4]))
+				return 0;
+			buf = (const void *)a[1], len = a[2];
+		} else if (nr == SYS_writev) {
+			iov = (const struct iovec *)a[1], cnt = a[2];
+		} else {
+			const struct msghdr *m = (const struct msghdr *)a[1];
+			if (a[2] || !m || m->msg_name || m->msg_controllen)
+				return 0;
+			iov = m->msg_iov, cnt = m->msg_iovlen;
+		}
+		p.nr = SYS_write;
+		break;
+	case PRED_PWRITE:
+		if (f->type != FT_REG || !writable(f) || a[3] < 0)
+			return 0;
+		if (nr == SYS_pwrite64)
+			buf = (const void *)a[1], len = a[2];
+		else
+			iov = (const struct iovec *)a[1], cnt = a[2];
+		p.nr = SYS_pwrite64;
+		p.a[3] = a[3];
+		break;
+	send:
+		if (f->flags & O_NONBLOCK)
+			return 0;
+		if (nr == SYS_sendto) {
+			if (a[3])
+				return 0;
+			buf = (const void *)a[1], len = a[2];
+			name = (const void *)a[4], namelen = a[5];
+		} else {
+			const struct msghdr *m = (const struct msghdr *)a[1];
+			if (a[2] || !m || m->msg_controllen)
+				return 0;
+			iov = m->msg_iov, cnt = m->msg_iovlen;
+			name = m->msg_name, namelen = m->msg_namelen;
+		}
+		if (namelen < 0 || namelen > 128 || (namelen && !name))
+			return 0;
+		p.nr = SYS_sendto;
+		p.pred = PRED_SEND;
+		break;
+	case PRED_META:
+		if (nr == SYS_fadvise64) {
+			if (f->type != FT_REG || a[1] < 0 || a[2] < 0 ||
+			    (unsigned long)a[3] > 5)
+				return 0;
+		} else if (nr == SYS_utimensat) {
+			if (a[3] || !time_ok((const struct timespec *)a[2]) ||
+			    !meta_ok(f, a[2] != 0))
+				return 0;
+		} else if (!meta_ok(f, nr == SYS_fchown)) {
+			return 0;
+		}
+		for (int i = 0; i < 6; i++)
+			p.a[i] = a[i];
+		if (nr == SYS_utimensat && a[2]) {
+			to = room(2 * sizeof(struct timespec));
+			__builtin_memcpy(to, (const void *)a[2], 2 * sizeof(struct timespec));
+			p.a[2] = (long)to;
+		}
+		goto queue;
+	case PRED_CLOSE:
+		if (!E.cfg.close_ok || f->type == FT_UNKNOWN)
+			return 0;
+		p.a[0] = p.fd;
+		f->closing = 1;
+		goto queue;
+	default:
+		return 0;
+	}
+	if (iov && (len = iov_total(iov, cnt)) < 0)
+		return 0;
+	if (len <= 0 || len > BC_SINGLE_MAX || len > E.cfg.max_bytes || (!iov && !buf))
+		return 0;
+	to = room(len + namelen);
+	if (iov)
+		gather(to, iov, cnt);
+	else
+		__builtin_memcpy(to, buf, len);
+	p.a[0] = p.fd;
+	p.a[1] = (long)to;
+	p.a[2] = len;
+	if (namelen) {
+		__builtin_memcpy(to + len, name, namelen);
+		p.a[4] = (long)(to + len);
+		p.a[5] = namelen;
+	}
+	p.want = len;
+queue:
+	if (p.fd >= 0 && E.fd[p.fd].err)
+		return 0;  /* a flush for room made an error this call must report */
+	E.q[E.npend] = p;
+	__atomic_store_n(&E.npend, E.npend + 1, __ATOMIC_RELEASE);
+	if (p.fd >= 0)
+		target(p.fd);
+	if (E.npend == 1) {
+		E.batch++;
+		__bc_timer_need();
+	}
+	E.n.deferred++;
+	*res = p.want;
+	if (E.npend == BC_QUEUE_MAX)
+		__bc_run_queue_for(FL_FULL, -1);
+	else if (E.used >= (size_t)E.cfg.max_bytes)
+		__bc_run_queue_for(FL_BYTES, -1);
+	return 1;
+}
+
+/* Does an observer of fd need the queue flushed?  Lock held. */
+static int observer_waits(int fd)
+{
+	struct bc_fd *f;
+
+	if (fd < 0 || fd >= BC_FD_MAX || E.many_targets)
+		return 1;
+	f = __bc_fd_get(fd);
+	if (!f || f->npend || f->closing || !f->known_id ||
+	    (f->type != FT_REG && f->type != FT_DIR && f->type != FT_CHR))
+		return 1;
+	for (unsigned i = 0; i < E.ntarget; i++) {
+		struct bc_fd *g = &E.fd[E.target[i]];
+		if (!g->known_id && __bc_fd_identify(E.target[i]) < 0)
+			return 1;
+		if (g->dev == f->dev && g->ino == f->ino)
+			return 1;
+	}
+	return 0;
+}
+
+/* Flush what call nr depends on. */
+static void depend(long nr, struct bc_class c, const long a[6])
+{
+	if (c.dep == DEP_NONE || !__atomic_load_n(&E.npend, __ATOMIC_ACQUIRE))
+		return;
+	__bc_lock();
+	if (E.npend && (c.dep == DEP_ALL || observer_waits(a[c.fdarg])))
+		__bc_run_queue_for(FL_DEP, nr);
+	__bc_unlock();
+}
+
+/* A misprediction owed to fd's next call: answer it with the error.  A
+ * close still closes. */
+static int owed(long nr, int fd, long *res)
+{
+	int err;
+
+	__bc_lock();
+	err = E.fd[fd].err;
+	E.fd[fd].err = 0;
+	if (err && nr == SYS_close) {
+		if (E.npend)
+			__bc_run_queue_for(FL_DEP, nr);
+		__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
+		__bc_fd_forget(fd);
+	} else if (err) {
+		E.n.answered++;
+	}
+	__bc_unlock();
+	*res = -err;
+	return err != 0;
+}
+
+static int ending(long nr)
+{
+	return nr == SYS_exit_group || nr == SYS_execve || nr == SYS_execveat;
+}
+
+hidden int __bc_before(long nr, long a[6], long *res)
+{
+	struct bc_class c;
+	struct bc_thread *t;
+	int fd, done = 0;
+
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth)
+		return 0;
+	if (__bc_vforked) {
+		/* The vfork child shares this memory but not the fd table. */
+		if (__bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
+			return 0;
+		__bc_vforked = 0;
+	}
+	__bc_depth++;
+	if ((t = __bc_thread()))
+		__bc_count(t, nr);
+	if (ending(nr)) {
+		__bc_depth--;
+		__bc_engine_end(nr == SYS_exit_group ? FL_EXIT : FL_EXEC, nr,
+				nr == SYS_exit_group);
+		return 0;
+	}
+	c = __bc_classify(nr, a);
+	fd = c.fdarg >= 0 ? (int)a[c.fdarg] : -1;
+	if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
+		done = owed(nr, fd, res);
+	if (!done && c.pred && E.cfg.max_delay_us) {
+		__bc_lock();
+		done = defer(nr, c, a, res);
+		__bc_unlock();
+	}
+	if (!done)
+		depend(nr, c, a);
+	__bc_depth--;
+	return done;
+}
+
+static void forget_pair(long p)
+{
+	const int *fds = (const int *)p;
+
+	if (fds) {
+		__bc_fd_forget(fds[0]);
+		__bc_fd_forget(fds[1]);
+	}
+}
+
+/* Whether call nr can change what an fd number or the caller is. */
+static int changes_fds(long nr, const long a[6])
+{
+	switch (nr) {
+	case SYS_close: case SYS_close_range: case SYS_execve: case SYS_execveat:
+	case SYS_setuid: case SYS_setreuid: case SYS_setresuid: case SYS_setfsuid:
+	case SYS_capset: case SYS_prctl:
+		return 1;
+	}
+	return (__bc_classify(nr, a).flags & CL_FDALLOC) != 0;
+}
+
+static void learn(long nr, const long a[6], long res)
+{
+	switch (nr) {
+	case SYS_open:
+		if (res >= 0)
+			__bc_fd_opened(res, (const char *)a[0], a[1]);
+		break;
+	case SYS_openat:
+		if (res >= 0)
+			__bc_fd_opened(res, (const char *)a[1], a[2]);
+		break;
+	case SYS_creat:
+		if (res >= 0)
+			__bc_fd_opened(res, (const char *)a[0], O_CREAT | O_WRONLY | O_TRUNC);
+		break;
+	case SYS_close:
+		__bc_fd_forget(a[0]);
+		break;
+	case SYS_dup2:
+	case SYS_dup3:
+		if (res >= 0)
+			__bc_fd_forget(a[1]);
+		break;
+	case SYS_fcntl:
+		if (a[1] == F_SETFL)
+			__bc_fd_forget(a[0]);
+		else if (res >= 0 && (a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC))
+			__bc_fd_forget(res);
+		break;
+	case SYS_pipe:
+	case SYS_pipe2:
+		if (res >= 0)
+			forget_pair(a[0]);
+		break;
+	case SYS_socketpair:
+		if (res >= 0)
+			forget_pair(a[3]);
+		break;
+	case SYS_close_range:
+		if (res >= 0 && !(a[2] & 4 /* CLOSE_RANGE_CLOEXEC */))
+			for (long fd = a[0]; fd <= a[1] && fd < BC_FD_MAX; fd++)
+				__bc_fd_forget(fd);
+		break;
+	case SYS_setuid: case SYS_setreuid: case SYS_setresuid: case SYS_setfsuid:
+	case SYS_capset: case SYS_prctl:
+		E.euid = -1;
+		break;
+	case SYS_execve:
+	case SYS_execveat:
+		/* It failed: its report is out, so count afresh. */
+		__bc_stats_forget(0);
+		E.hold = 0;
+		break;
+	default:
+		if (res >= 0)
+			__bc_fd_forget(res);
+	}
+}
+
+hidden void __bc_after(long nr, const long a[6], long res)
+{
+	if (!__bc_on || __bc_depth || __bc_vforked)
+		return;
+	if (changes_fds(nr, a)) {
+		__bc_depth++;
+		__bc_lock();
+		learn(nr, a, res);
+		__bc_unlock();
+		__bc_depth--;
+	}
+	if (res == 0 && (nr == SYS_fork || (nr == SYS_clone && !(a[0] & CLONE_VM))))
+		__bc_engine_child();
+}

@@ -1,0 +1,158 @@
+/* The deferral engine: one per process, shared by its threads, so that the
+ * kernel sees every thread's calls in one program order.  Built without
+ * libc: every call it makes is raw, it never calls what it interposes. */
+#ifndef BC_ENGINE_H
+#define BC_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bc.h"
+#include "classes.h"
+#include "env.h"
+
+#define hidden __attribute__((__visibility__("hidden")))
+
+#define BC_FD_MAX     1024   /* fds tracked; calls on higher ones go direct */
+#define BC_QUEUE_MAX  1024   /* pending calls: one writev's worth (IOV_MAX) */
+#define BC_SINGLE_MAX 8192   /* a bigger write flushes and goes direct */
+#define BC_NR_MAX     512    /* syscall numbers classified and counted */
+#define BC_TARGETS_MAX 16    /* distinct fds with pending calls, tracked */
+
+enum bc_flush_reason {
+	FL_DEP,      /* a dependency point */
+	FL_FULL,     /* the queue is full */
+	FL_BYTES,    /* BC_MAX_BYTES reached */
+	FL_TIME,     /* BC_MAX_DELAY_US passed (the timer thread) */
+	FL_EXIT,     /* exit, _exit, exit_group */
+	FL_EXEC,     /* execve and friends */
+	FL_FORK,     /* fork, vfork, clone */
+	FL_SIGNAL,   /* a fatal signal with default disposition */
+	FL_LIBC,     /* a libc function whose own calls the preload cannot see */
+	FL_UNLOAD,   /* the library's destructor */
+	FL_NREASONS
+};
+
+/* What the engine knows of an fd, learned once and kept until the fd
+ * number can mean something else. */
+enum bc_ftype { FT_UNKNOWN, FT_REG, FT_DIR, FT_FIFO, FT_STREAM, FT_DGRAM, FT_CHR, FT_TTY, FT_OTHER };
+
+struct bc_fd {
+	uint32_t gen;       /* valid while equal to the engine's fdgen */
+	uint8_t type;       /* enum bc_ftype */
+	uint8_t known_id;   /* dev and ino are known */
+	uint8_t closing;    /* a close of it is pending */
+	int32_t flags;      /* open flags, as F_GETFL reports them */
+	int64_t uid;        /* owner, or -1 if not known */
+	uint64_t dev, ino;
+	uint32_t npend;     /* pending calls on it */
+	int err;            /* a misprediction's errno owed to its next call */
+};
+
+/* A deferred call: its arguments point into the engine's arena. */
+struct bc_pend {
+	uint16_t nr;
+	uint8_t pred;       /* enum bc_pred */
+	int fd;
+	long a[6];
+	long want;          /* the result the program was given */
+};
+
+struct bc_config {
+	long max_delay_us;  /* BC_MAX_DELAY_US: the time bound; 0: no deferral */
+	long max_bytes;     /* BC_MAX_BYTES: the byte bound; 0: no data deferred */
+	int abort;          /* BC_ON_MISPREDICT=abort */
+	int close_ok;       /* every fd allocation is seen: closes may wait */
+};
+
+struct bc_counters {
+	uint64_t deferred;        /* calls queued */
+	uint64_t answered;        /* calls answered with an owed error, not issued */
+	uint64_t issued;          /* calls the flushes issued, merged */
+	uint64_t probes;          /* the engine's own calls learning fds */
+	uint64_t mispredictions;
+	uint64_t timer_wakeups;   /* the timer thread's, not the program's */
+	uint64_t flushes[FL_NREASONS];
+	uint64_t flush_by[BC_NR_MAX + 1];  /* dependency flushes, by syscall */
+};
+
+struct bc_engine {
+	int lock;           /* futex word: 0 free, 1 held, 2 held and waited for */
+	uint32_t npend;     /* pending calls; read without the lock as a hint */
+	uint32_t batch;     /* bumped when the queue goes from empty to not */
+	uint32_t fdgen;     /* bumping it forgets every fd */
+	size_t used;        /* arena bytes in use */
+	unsigned ntarget;   /* distinct fds with pending calls, in target[] */
+	int many_targets;   /* more than BC_TARGETS_MAX of them */
+	int target[BC_TARGETS_MAX];
+	size_t arena_size;
+	char *arena;
+	long owner;         /* pid the pending calls and counters belong to */
+	int hold;           /* an exec is under way: defer nothing */
+	int64_t euid;       /* -1: not known */
+	struct bc_config cfg;
+	struct bc_counters n;
+	struct bc_fd fd[BC_FD_MAX];
+	struct bc_pend q[BC_QUEUE_MAX];
+};
+
+extern hidden struct bc_engine __bc_e;
+/* Nonzero once armed and until the end: calls go through the engine. */
+extern hidden int __bc_on;
+/* Per thread: the engine is running on this thread's stack (a signal
+ * handler that interrupts it makes raw calls). */
+extern hidden __thread int __bc_depth;
+/* Per thread: this thread called vfork; its child must not touch the engine. */
+extern hidden __thread int __bc_vforked;
+
+/* Before call nr: 1 if it was deferred or answered (*res: its result,
+ * -errno), else 0 once what it depends on has been flushed: the caller
+ * issues it, then reports its result to __bc_after. */
+hidden int __bc_before(long nr, long a[6], long *res);
+/* After the caller issued nr itself: learn what it changed about fds. */
+hidden void __bc_after(long nr, const long a[6], long res);
+/* Read the settings, map the arena, take the fatal signals and start
+ * deferring; close_ok: every fd allocation will be seen; way: how the
+ * program came in, for the report.  0 or -errno. */
+hidden int __bc_engine_start(int close_ok, const char *way);
+/* The program is ending or leaving: flush, report, stop deferring
+ * (final) or not (an exec that may fail). */
+hidden void __bc_engine_end(int reason, long nr, int final);
+/* In a fork child: pending calls belong to the parent; start afresh. */
+hidden void __bc_engine_child(void);
+/* Classify call nr with its arguments (the table plus refinements). */
+hidden struct bc_class __bc_classify(long nr, const long a[6]);
+
+/* The fd's state, learned with raw probes if not yet known; NULL if the
+ * fd is out of range or not open. Call with the lock held. */
+hidden struct bc_fd *__bc_fd_get(int fd);
+/* Learn fd's identity (dev, ino, owner) with a probe; 0 or -errno. */
+hidden int __bc_fd_identify(int fd);
+/* Forget fd (its number may now mean another file). */
+hidden void __bc_fd_forget(int fd);
+/* Learn an fd from the open that returned it, without probing. */
+hidden void __bc_fd_opened(int fd, const char *path, long flags);
+
+/* Flush: run the queue, merged, as bc pages, and check each result
+ * against its prediction; reason is an enum bc_flush_reason, nr the call
+ * that depends on the queue or -1.  Call with the lock held. */
+hidden void __bc_run_queue_for(int reason, long nr);
+
+/* The process-wide lock; not recursive. */
+hidden void __bc_lock(void);
+hidden void __bc_unlock(void);
+/* Start the timer thread if this process has none; lock held. */
+hidden void __bc_timer_need(void);
+/* The timer thread is gone (in a fork child). */
+hidden void __bc_timer_forget(void);
+
+/* Take over fatal signals whose disposition is the default. */
+hidden void __bc_signals_start(void);
+/* An rt_sigaction the program makes, filtered so that it keeps seeing its
+ * own dispositions; returns the syscall's result. */
+hidden long __bc_sigaction(int sig, const void *act, void *oact, long size);
+
+/* Print "bcshim: " msg on stderr (raw). */
+hidden void __bc_say(const char *msg);
+
+#endif

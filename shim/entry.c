@@ -1,0 +1,40 @@
+/* The patched musl's entry, armed with the engine: every C-level call of
+ * the program arrives here, so nothing is out of sight. */
+#include <bc_entry.h>
+#include <sys/syscall.h>
+
+#include "engine.h"
+#include "raw.h"
+#include "stats.h"
+
+/* Weak: libbcshim.so finds it in the patched libc.so, when there is one. */
+extern long __bc_syscall(long, const long[6], unsigned) __attribute__((__weak__));
+
+
+hidden long __bc_entry_call(long nr, const long *arg, unsigned flags)
+{
+	long a[6], r;
+
+	for (int i = 0; i < 6; i++)
+		a[i] = arg[i];
+	if (__bc_before(nr, a, &r))
+		return r;
+	if (nr == SYS_rt_sigaction)
+		r = __bc_sigaction(a[0], (const void *)a[1], (void *)a[2], a[3]);
+	else if (flags & BC_CALL_CP)
+		r = __bc_syscall(nr, a, flags);
+	else
+		r = __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	__bc_after(nr, a, r);
+	return r;
+}
+
+hidden void __bc_entry_event(int ev)
+{
+	if (ev == BC_EV_FORK_CHILD)
+		__bc_engine_child();
+	else if (ev == BC_EV_THREAD_EXIT)
+		__bc_thread_exit();
+	else if (ev == BC_EV_EXIT)
+		__bc_engine_end(FL_EXIT, SYS_exit_group, 1);
+}

@@ -1,0 +1,130 @@
+/* What the engine knows of each fd: learned once with raw probes (or from
+ * the open that made it), forgotten whenever its number can change
+ * meaning: close, dup2/dup3 onto it, fcntl F_SETFL, exec, a new fd. */
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "engine.h"
+#include "raw.h"
+
+#define E __bc_e
+
+static int valid(const struct bc_fd *f)
+{
+	return f->gen == E.fdgen;
+}
+
+/* Terminals: ttyN, console and the pseudo-terminal slaves. */
+static int tty_major(unsigned long rdev)
+{
+	unsigned major = (rdev >> 8 & 0xfff) | (rdev >> 32 & ~0xfffu);
+
+	return major == 4 || major == 5 || (major >= 136 && major <= 143);
+}
+
+static int type_of(int fd, const struct stat *st)
+{
+	int type = 0;
+	long len = sizeof type;
+
+	switch (st->st_mode & S_IFMT) {
+	case S_IFREG:
+		return FT_REG;
+	case S_IFDIR:
+		return FT_DIR;
+	case S_IFIFO:
+		return FT_FIFO;
+	case S_IFCHR:
+		return tty_major(st->st_rdev) ? FT_TTY : FT_CHR;
+	case S_IFSOCK:
+		E.n.probes++;
+		if (__bc_raw6(SYS_getsockopt, fd, SOL_SOCKET, SO_TYPE, (long)&type, (long)&len, 0))
+			return FT_OTHER;
+		return type == SOCK_STREAM ? FT_STREAM : type == SOCK_DGRAM ? FT_DGRAM : FT_OTHER;
+	}
+	return FT_OTHER;
+}
+
+hidden int __bc_fd_identify(int fd)
+{
+	struct bc_fd *f = &E.fd[fd];
+	struct stat st;
+	long r;
+
+	E.n.probes++;
+	r = __bc_raw6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	if (f->type == FT_UNKNOWN)
+		f->type = type_of(fd, &st);
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->uid = st.st_uid;
+	f->known_id = 1;
+	return 0;
+}
+
+hidden struct bc_fd *__bc_fd_get(int fd)
+{
+	struct bc_fd *f;
+	long flags;
+
+	if (fd < 0 || fd >= BC_FD_MAX)
+		return NULL;
+	f = &E.fd[fd];
+	if (valid(f) && f->type != FT_UNKNOWN)
+		return f;
+	if (!valid(f)) {
+		E.n.probes++;
+		flags = __bc_raw6(SYS_fcntl, fd, F_GETFL, 0, 0, 0, 0);
+		if (flags < 0)
+			return NULL;
+		f->flags = flags;
+		f->type = FT_UNKNOWN;
+		f->gen = E.fdgen;
+	}
+	if (__bc_fd_identify(fd) < 0) {
+		f->gen = 0;
+		return NULL;
+	}
+	return f;
+}
+
+hidden void __bc_fd_forget(int fd)
+{
+	struct bc_fd *f;
+
+	if (fd < 0 || fd >= BC_FD_MAX)
+		return;
+	f = &E.fd[fd];
+	f->gen = 0;
+	f->type = FT_UNKNOWN;
+	f->known_id = 0;
+	f->closing = 0;
+	f->uid = -1;
+	f->err = 0;
+}
+
+hidden void __bc_fd_opened(int fd, const char *path, long flags)
+{
+	struct bc_fd *f;
+
+	__bc_fd_forget(fd);
+	/* A device node's type needs a probe: it may be a terminal. */
+	if (fd < 0 || fd >= BC_FD_MAX || (flags & O_PATH) || !path ||
+	    !__builtin_strncmp(path, "/dev/", 5))
+		return;
+	f = &E.fd[fd];
+	f->gen = E.fdgen;
+	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+	/* A file this open created is a new regular file, the caller's. */
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ||
+	    (flags & O_TMPFILE) == O_TMPFILE) {
+		f->type = FT_REG;
+		if (E.euid < 0)
+			E.euid = __bc_raw6(SYS_geteuid, 0, 0, 0, 0, 0, 0);
+		f->uid = E.euid;
+	}
+}

@@ -1,0 +1,200 @@
+/* The engine's life: its settings from the environment, its start, its
+ * end (exit, exec, unload), a fork child's fresh start, and its part of
+ * the BC_STATS report. */
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "engine.h"
+#include "env.h"
+#include "raw.h"
+#include "stats.h"
+
+#define E __bc_e
+
+static const char *way;
+
+static size_t length(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+hidden void __bc_say(const char *msg)
+{
+	char buf[512];
+	size_t n = 8, m = length(msg);
+
+	__builtin_memcpy(buf, "bcshim: ", 8);
+	if (m > sizeof buf - n - 1)
+		m = sizeof buf - n - 1;
+	__builtin_memcpy(buf + n, msg, m);
+	n += m;
+	buf[n++] = '\n';
+	__bc_raw6(SYS_write, 2, (long)buf, n, 0, 0, 0);
+}
+
+/* A decimal setting from lo to hi, or the default with a message. */
+static long setting(const char *name, long lo, long hi, long dflt, const char *range)
+{
+	const char *v = __bc_env(name), *s = v;
+	long n = 0;
+	char msg[256];
+	size_t at = 0;
+
+	if (!v)
+		return dflt;
+	while (*s >= '0' && *s <= '9' && n <= hi)
+		n = n * 10 + (*s++ - '0');
+	if (s != v && !*s && n >= lo && n <= hi)
+		return n;
+	for (const char *parts[] = { name, "=", v, ": not a number ", range, "; using the default", 0 },
+	     **p = parts; *p; p++)
+		for (const char *c = *p; *c && at < sizeof msg - 1; c++)
+			msg[at++] = *c;
+	msg[at] = 0;
+	__bc_say(msg);
+	return dflt;
+}
+
+static void settings(void)
+{
+	const char *v = __bc_env("BC_ON_MISPREDICT"), *d = __bc_env("BC_DISABLE");
+
+	E.cfg.max_delay_us = setting("BC_MAX_DELAY_US", 0, 10000000, 1000,
+				     "from 0 to 10000000 (microseconds)");
+	E.cfg.max_bytes = setting("BC_MAX_BYTES", 0, 16777216, 65536,
+				  "from 0 to 16777216 (bytes)");
+	if (v && !__builtin_strcmp(v, "abort"))
+		E.cfg.abort = 1;
+	else if (v && __builtin_strcmp(v, "report"))
+		__bc_say("BC_ON_MISPREDICT: not \"report\" or \"abort\"; using report");
+	if (d && __builtin_strcmp(d, "0") && __builtin_strcmp(d, "1"))
+		__bc_say("BC_DISABLE: not 0 or 1; bcshim stays enabled");
+}
+
+static const char *const reason_name[FL_NREASONS] = {
+	[FL_DEP] = "dependency", [FL_FULL] = "queue_full", [FL_BYTES] = "bytes",
+	[FL_TIME] = "time", [FL_EXIT] = "exit", [FL_EXEC] = "exec", [FL_FORK] = "fork",
+	[FL_SIGNAL] = "signal", [FL_LIBC] = "libc_function", [FL_UNLOAD] = "unload",
+};
+
+/* The engine's fields of the report; total: the calls it saw. */
+static void report(uint64_t total)
+{
+	uint64_t flushes = 0;
+	int first = 1;
+
+	for (int i = 0; i < FL_NREASONS; i++)
+		flushes += E.n.flushes[i];
+	__bc_put(",\"deferred\":");
+	__bc_put_num(E.n.deferred);
+	__bc_put(",\"kernel_entries\":");
+	__bc_put_num(total - E.n.deferred - E.n.answered + E.n.issued + E.n.probes);
+	__bc_put(",\"native_entries\":");
+	__bc_put_num(total);
+	__bc_put(",\"issued_by_flushes\":");
+	__bc_put_num(E.n.issued);
+	__bc_put(",\"probes\":");
+	__bc_put_num(E.n.probes);
+	__bc_put(",\"mispredictions\":");
+	__bc_put_num(E.n.mispredictions);
+	__bc_put(",\"flushes\":{\"total\":");
+	__bc_put_num(flushes);
+	__bc_put(",\"reasons\":{");
+	for (int i = 0; i < FL_NREASONS; i++) {
+		__bc_put(i ? ",\"" : "\"");
+		__bc_put(reason_name[i]);
+		__bc_put("\":");
+		__bc_put_num(E.n.flushes[i]);
+	}
+	__bc_put("},\"by_syscall\":{");
+	for (int nr = 0; nr <= BC_NR_MAX; nr++) {
+		if (!E.n.flush_by[nr])
+			continue;
+		__bc_put(first ? "\"" : ",\"");
+		__bc_put(nr < BC_NR_MAX ? __bc_sys_name(nr) : "other");
+		__bc_put("\":");
+		__bc_put_num(E.n.flush_by[nr]);
+		first = 0;
+	}
+	__bc_put("}},\"timer_wakeups\":");
+	__bc_put_num(E.n.timer_wakeups);
+	__bc_put(",\"config\":{\"way\":\"");
+	__bc_put(way);
+	__bc_put("\",\"level\":\"strict\",\"executor\":\"direct\",\"max_delay_us\":");
+	__bc_put_num(E.cfg.max_delay_us);
+	__bc_put(",\"max_bytes\":");
+	__bc_put_num(E.cfg.max_bytes);
+	__bc_put(",\"on_mispredict\":\"");
+	__bc_put(E.cfg.abort ? "abort" : "report");
+	__bc_put("\"}");
+}
+
+hidden int __bc_engine_start(int close_ok, const char *how)
+{
+	long m;
+
+	settings();
+	E.cfg.close_ok = close_ok;
+	E.fdgen = 1;
+	E.euid = -1;
+	E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	E.arena_size = E.cfg.max_bytes + BC_SINGLE_MAX + 4096;
+	m = __bc_raw6(SYS_mmap, 0, E.arena_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if ((unsigned long)m > -4096UL) {
+		__bc_say("no memory for the deferral queue; running unbatched");
+		return m;
+	}
+	E.arena = (char *)m;
+	way = how;
+	__bc_stats_start("batch");
+	__bc_stats_extra = report;
+	__bc_signals_start();
+	__atomic_store_n(&__bc_on, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+hidden void __bc_engine_end(int reason, long nr, int final)
+{
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_ACQUIRE))
+		return;
+	/* Interrupting the engine itself (a handler that exits): the queue
+	 * is mid-change and cannot be run. */
+	if (!__bc_depth) {
+		__bc_depth++;
+		__bc_lock();
+		__bc_run_queue_for(reason, nr);
+		if (final)
+			__atomic_store_n(&__bc_on, 0, __ATOMIC_RELEASE);
+		else
+			E.hold = 1;
+		__bc_unlock();
+		__bc_depth--;
+	}
+	__bc_stats_report(-1);
+}
+
+hidden void __bc_engine_child(void)
+{
+	E.lock = 0;
+	for (unsigned i = 0; i < E.ntarget; i++)
+		E.fd[E.target[i]].npend = 0;
+	if (E.many_targets)
+		for (int fd = 0; fd < BC_FD_MAX; fd++)
+			E.fd[fd].npend = 0;
+	E.ntarget = 0;
+	E.many_targets = 0;
+	E.npend = 0;
+	E.used = 0;
+	E.hold = 0;
+	E.fdgen++;
+	E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	__builtin_memset(&E.n, 0, sizeof E.n);
+	__bc_timer_forget();
+	__bc_stats_forget(1);
+}

@@ -1,0 +1,386 @@
+/* libbcshim.so's ways in: libc's exported functions, interposed.  The
+ * deferrable ones and the fd observers go through the engine by syscall
+ * number; the rest of libc's I/O is opaque (opaque.h, tramp.S).  In a
+ * program linked with the patched musl every call already reaches the
+ * entry, so the library arms it instead and interposes nothing. */
+#include <bc_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "engine.h"
+#include "opaque.h"
+#include "wrapped.h"
+#include "raw.h"
+#include "stats.h"
+
+/* Resolved at run time from whichever libc is loaded; the library itself
+ * links against none. */
+extern void *dlsym(void *, const char *) __attribute__((__weak__));
+extern int *__errno_location(void) __attribute__((__weak__));
+extern int __bc_set_entry(const struct bc_entry_ops *) __attribute__((__weak__));
+
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
+
+hidden long __bc_entry_call(long nr, const long a[6], unsigned flags);
+hidden void __bc_entry_event(int ev);
+hidden void __bc_restore_rt(void);
+
+
+enum {
+#define INDEX(name, ...) R_##name,
+	BC_OPAQUE(INDEX)
+	NOPAQUE,
+	R_first_wrapped = NOPAQUE - 1,
+	BC_WRAPPED(INDEX)
+#undef INDEX
+	NREAL
+};
+
+static const char *const real_name[NREAL] = {
+#define NAME(name, ...) #name,
+	BC_OPAQUE(NAME)
+	BC_WRAPPED(NAME)
+#undef NAME
+};
+
+enum { KIND_FLUSH, KIND_FORGET, KIND_EXEC, KIND_VFORK };
+
+hidden void *__bc_real[NREAL];
+hidden const unsigned char __bc_opaque_kind[NOPAQUE] = {
+#define KIND(name, kind_) KIND_##kind_,
+	BC_OPAQUE(KIND)
+#undef KIND
+};
+
+/* Armed through the patched musl's entry: interpose nothing. */
+static int musl_way;
+
+static void *real(int i)
+{
+	void *f = __atomic_load_n(&__bc_real[i], __ATOMIC_ACQUIRE);
+
+	if (f)
+		return f;
+	if (dlsym)
+		f = dlsym(((void *)-1l) /* RTLD_NEXT */, real_name[i]);
+	if (!f) {
+		__bc_say("cannot find libc's own function:");
+		__bc_say(real_name[i]);
+		__bc_raw6(SYS_exit_group, 127, 0, 0, 0, 0, 0);
+	}
+	__atomic_store_n(&__bc_real[i], f, __ATOMIC_RELEASE);
+	return f;
+}
+
+/* The stubs' slow path: libc's function, once what it needs is done. */
+hidden void *__bc_opaque_slow(long i)
+{
+	void *f = real(i);
+
+	if (musl_way || !__bc_on || __bc_depth)
+		return f;
+	if (__bc_opaque_kind[i] == KIND_EXEC) {
+		__bc_engine_end(FL_EXEC, -1, 0);
+		return f;
+	}
+	__bc_depth++;
+	__bc_lock();
+	__bc_run_queue_for(__bc_opaque_kind[i] == KIND_VFORK ? FL_FORK : FL_LIBC, -1);
+	if (__bc_opaque_kind[i] == KIND_FORGET) {
+		__bc_e.fdgen++;
+		__bc_e.euid = -1;
+		for (int fd = 0; fd < BC_FD_MAX; fd++)
+			__bc_e.fd[fd].err = 0;
+	}
+	__bc_unlock();
+	__bc_depth--;
+	if (__bc_opaque_kind[i] == KIND_VFORK)
+		__bc_vforked = 1;
+	return f;
+}
+
+typedef long (*fn6)(long, long, long, long, long, long);
+
+static long errno_ret(long r)
+{
+	if ((unsigned long)r > -4096UL) {
+		*__errno_location() = -r;
+		return -1;
+	}
+	return r;
+}
+
+/* Call nr through the engine; libc's function i issues it if it is not
+ * deferred. */
+static long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	long a[6] = { a0, a1, a2, a3, a4, a5 }, r;
+
+	if (musl_way || !__bc_on)
+		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	if (__bc_before(nr, a, &r))
+		return errno_ret(r);
+	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
+	return r;
+}
+
+/* The interposed functions are the library's only exports. */
+#pragma GCC visibility push(default)
+
+#define T(nr, name, a0, a1, a2, a3, a4, a5) \
+	through(nr, R_##name, (long)(a0), (long)(a1), (long)(a2), (long)(a3), (long)(a4), (long)(a5))
+
+ssize_t write(int fd, const void *b, size_t n) { return T(SYS_write, write, fd, b, n, 0, 0, 0); }
+ssize_t writev(int fd, const struct iovec *v, int c) { return T(SYS_writev, writev, fd, v, c, 0, 0, 0); }
+ssize_t pwrite(int fd, const void *b, size_t n, off_t o) { return T(SYS_pwrite64, pwrite, fd, b, n, o, 0, 0); }
+ssize_t pwrite64(int fd, const void *b, size_t n, off_t o) { return T(SYS_pwrite64, pwrite64, fd, b, n, o, 0, 0); }
+ssize_t pwritev(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_pwritev, pwritev, fd, v, c, o, 0, 0); }
+ssize_t pwritev64(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_pwritev, pwritev64, fd, v, c, o, 0, 0); }
+ssize_t send(int fd, const void *b, size_t n, int fl) { return T(SYS_sendto, send, fd, b, n, fl, 0, 0); }
+ssize_t sendto(int fd, const void *b, size_t n, int fl, const void *to, unsigned tl) { return T(SYS_sendto, sendto, fd, b, n, fl, to, tl); }
+ssize_t sendmsg(int fd, const void *m, int fl) { return T(SYS_sendmsg, sendmsg, fd, m, fl, 0, 0, 0); }
+int fchmod(int fd, mode_t m) { return T(SYS_fchmod, fchmod, fd, m, 0, 0, 0, 0); }
+int fchown(int fd, uid_t u, gid_t g) { return T(SYS_fchown, fchown, fd, u, g, 0, 0, 0); }
+int madvise(void *p, size_t n, int adv) { return T(SYS_madvise, madvise, p, n, adv, 0, 0, 0); }
+int close(int fd) { return T(SYS_close, close, fd, 0, 0, 0, 0, 0); }
+ssize_t read(int fd, void *b, size_t n) { return T(SYS_read, read, fd, b, n, 0, 0, 0); }
+ssize_t readv(int fd, const struct iovec *v, int c) { return T(SYS_readv, readv, fd, v, c, 0, 0, 0); }
+ssize_t pread(int fd, void *b, size_t n, off_t o) { return T(SYS_pread64, pread, fd, b, n, o, 0, 0); }
+ssize_t pread64(int fd, void *b, size_t n, off_t o) { return T(SYS_pread64, pread64, fd, b, n, o, 0, 0); }
+ssize_t preadv(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_preadv, preadv, fd, v, c, o, 0, 0); }
+ssize_t preadv64(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_preadv, preadv64, fd, v, c, o, 0, 0); }
+off_t lseek(int fd, off_t o, int w) { return T(SYS_lseek, lseek, fd, o, w, 0, 0, 0); }
+off_t lseek64(int fd, off_t o, int w) { return T(SYS_lseek, lseek64, fd, o, w, 0, 0, 0); }
+int fstat(int fd, void *st) { return T(SYS_fstat, fstat, fd, st, 0, 0, 0, 0); }
+int fstat64(int fd, void *st) { return T(SYS_fstat, fstat64, fd, st, 0, 0, 0, 0); }
+int fstatat(int d, const char *p, void *st, int fl) { return T(SYS_newfstatat, fstatat, d, p, st, fl, 0, 0); }
+int fstatat64(int d, const char *p, void *st, int fl) { return T(SYS_newfstatat, fstatat64, d, p, st, fl, 0, 0); }
+int statx(int d, const char *p, int fl, unsigned m, void *st) { return T(SYS_statx, statx, d, p, fl, m, st, 0); }
+int fsync(int fd) { return T(SYS_fsync, fsync, fd, 0, 0, 0, 0, 0); }
+int fdatasync(int fd) { return T(SYS_fdatasync, fdatasync, fd, 0, 0, 0, 0, 0); }
+int ftruncate(int fd, off_t n) { return T(SYS_ftruncate, ftruncate, fd, n, 0, 0, 0, 0); }
+int ftruncate64(int fd, off_t n) { return T(SYS_ftruncate, ftruncate64, fd, n, 0, 0, 0, 0); }
+int dup(int fd) { return T(SYS_dup, dup, fd, 0, 0, 0, 0, 0); }
+int dup2(int fd, int to) { return T(SYS_dup2, dup2, fd, to, 0, 0, 0, 0); }
+int dup3(int fd, int to, int fl) { return T(SYS_dup3, dup3, fd, to, fl, 0, 0, 0); }
+int socket(int d, int t, int p) { return T(SYS_socket, socket, d, t, p, 0, 0, 0); }
+int socketpair(int d, int t, int p, int *sv) { return T(SYS_socketpair, socketpair, d, t, p, sv, 0, 0); }
+int pipe(int fds[2]) { return T(SYS_pipe, pipe, fds, 0, 0, 0, 0, 0); }
+int pipe2(int fds[2], int fl) { return T(SYS_pipe2, pipe2, fds, fl, 0, 0, 0, 0); }
+int accept(int fd, void *a, void *l) { return T(SYS_accept, accept, fd, a, l, 0, 0, 0); }
+int accept4(int fd, void *a, void *l, int fl) { return T(SYS_accept4, accept4, fd, a, l, fl, 0, 0); }
+int close_range(unsigned lo, unsigned hi, int fl) { return T(SYS_close_range, close_range, lo, hi, fl, 0, 0, 0); }
+int creat(const char *p, mode_t m) { return T(SYS_creat, creat, p, m, 0, 0, 0, 0); }
+int creat64(const char *p, mode_t m) { return T(SYS_creat, creat64, p, m, 0, 0, 0, 0); }
+int __open_2(const char *p, int fl) { return T(SYS_open, __open_2, p, fl, 0, 0, 0, 0); }
+int __open64_2(const char *p, int fl) { return T(SYS_open, __open64_2, p, fl, 0, 0, 0, 0); }
+int __openat_2(int d, const char *p, int fl) { return T(SYS_openat, __openat_2, d, p, fl, 0, 0, 0); }
+int __openat64_2(int d, const char *p, int fl) { return T(SYS_openat, __openat64_2, d, p, fl, 0, 0, 0); }
+
+/* Fortified reads: libc's own check of the buffer size comes first. */
+ssize_t __read_chk(int fd, void *b, size_t n, size_t size)
+{
+	if (n > size)
+		return ((fn6)real(R___read_chk))(fd, (long)b, n, size, 0, 0);
+	return T(SYS_read, read, fd, b, n, 0, 0, 0);
+}
+
+ssize_t __pread_chk(int fd, void *b, size_t n, off_t o, size_t size)
+{
+	if (n > size)
+		return ((fn6)real(R___pread_chk))(fd, (long)b, n, o, size, 0);
+	return T(SYS_pread64, pread, fd, b, n, o, 0, 0);
+}
+
+ssize_t __pread64_chk(int fd, void *b, size_t n, off_t o, size_t size)
+{
+	if (n > size)
+		return ((fn6)real(R___pread64_chk))(fd, (long)b, n, o, size, 0);
+	return T(SYS_pread64, pread64, fd, b, n, o, 0, 0);
+}
+
+/* futimens is utimensat(fd, NULL, times, 0). */
+int futimens(int fd, const struct timespec *t)
+{
+	long a[6] = { fd, 0, (long)t, 0, 0, 0 }, r;
+
+	if (musl_way || !__bc_on)
+		return ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
+	if (__bc_before(SYS_utimensat, a, &r))
+		return errno_ret(r);
+	r = ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
+	__bc_after(SYS_utimensat, a, r == -1 ? -*__errno_location() : r);
+	return r;
+}
+
+/* posix_fadvise returns its error rather than setting errno. */
+static int fadvise(int i, int fd, off_t o, off_t n, int adv)
+{
+	long a[6] = { fd, o, n, adv, 0, 0 }, r;
+
+	if (musl_way || !__bc_on)
+		return ((fn6)real(i))(fd, o, n, adv, 0, 0);
+	if (__bc_before(SYS_fadvise64, a, &r))
+		return -r;
+	r = ((fn6)real(i))(fd, o, n, adv, 0, 0);
+	__bc_after(SYS_fadvise64, a, -r);
+	return r;
+}
+
+int posix_fadvise(int fd, off_t o, off_t n, int adv) { return fadvise(R_posix_fadvise, fd, o, n, adv); }
+int posix_fadvise64(int fd, off_t o, off_t n, int adv) { return fadvise(R_posix_fadvise64, fd, o, n, adv); }
+
+/* The variadic ones: one optional argument, read as the callee would. */
+#define OPT_ARG(last) ({ va_list ap; va_start(ap, last); long v_ = va_arg(ap, long); va_end(ap); v_; })
+
+static int needs_mode(int fl)
+{
+	return (fl & O_CREAT) || (fl & O_TMPFILE) == O_TMPFILE;
+}
+
+int open(const char *p, int fl, ...) { long m = needs_mode(fl) ? OPT_ARG(fl) : 0; return T(SYS_open, open, p, fl, m, 0, 0, 0); }
+int open64(const char *p, int fl, ...) { long m = needs_mode(fl) ? OPT_ARG(fl) : 0; return T(SYS_open, open64, p, fl, m, 0, 0, 0); }
+int openat(int d, const char *p, int fl, ...) { long m = needs_mode(fl) ? OPT_ARG(fl) : 0; return T(SYS_openat, openat, d, p, fl, m, 0, 0); }
+int openat64(int d, const char *p, int fl, ...) { long m = needs_mode(fl) ? OPT_ARG(fl) : 0; return T(SYS_openat, openat64, d, p, fl, m, 0, 0); }
+int fcntl(int fd, int cmd, ...) { long v = OPT_ARG(cmd); return T(SYS_fcntl, fcntl, fd, cmd, v, 0, 0, 0); }
+int fcntl64(int fd, int cmd, ...) { long v = OPT_ARG(cmd); return T(SYS_fcntl, fcntl64, fd, cmd, v, 0, 0, 0); }
+
+long syscall(long nr, ...)
+{
+	va_list ap;
+	long a[6], r;
+
+	va_start(ap, nr);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (musl_way || !__bc_on)
+		return ((long (*)(long, ...))real(R_syscall))(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (__bc_before(nr, a, &r))
+		return errno_ret(r);
+	if (nr == SYS_rt_sigaction)
+		r = errno_ret(__bc_sigaction(a[0], (void *)a[1], (void *)a[2], a[3]));
+	else
+		r = ((long (*)(long, ...))real(R_syscall))(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
+	return r;
+}
+
+pid_t fork(void)
+{
+	long a[6] = { 0 }, r;
+
+	if (musl_way || !__bc_on)
+		return ((pid_t (*)(void))real(R_fork))();
+	__bc_before(SYS_fork, a, &r);
+	/* atfork handlers' calls go straight to the kernel. */
+	__bc_depth++;
+	r = ((pid_t (*)(void))real(R_fork))();
+	if (r == 0)
+		__bc_engine_child();
+	__bc_depth--;
+	return r;
+}
+
+__attribute__((__noreturn__)) void _exit(int status)
+{
+	if (!musl_way)
+		__bc_engine_end(FL_EXIT, SYS_exit_group, 1);
+	((void (*)(int))real(R__exit))(status);
+	__builtin_unreachable();
+}
+
+__attribute__((__noreturn__)) void _Exit(int status)
+{
+	if (!musl_way)
+		__bc_engine_end(FL_EXIT, SYS_exit_group, 1);
+	((void (*)(int))real(R__Exit))(status);
+	__builtin_unreachable();
+}
+
+/* Flush before the program's exit handlers (coreutils close stdout in
+ * one); the destructor flushes what they defer. */
+__attribute__((__noreturn__)) void exit(int status)
+{
+	if (!musl_way && __bc_on && !__bc_depth) {
+		__bc_depth++;
+		__bc_lock();
+		__bc_run_queue_for(FL_EXIT, -1);
+		__bc_unlock();
+		__bc_depth--;
+	}
+	((void (*)(int))real(R_exit))(status);
+	__builtin_unreachable();
+}
+
+/* Fatal signals go through the engine's filter, in the kernel's form, so
+ * that the program keeps seeing the default it set. */
+int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
+{
+	struct { unsigned long handler, flags, restorer, mask; } k, ko;
+	long a[6] = { sig, (long)act, (long)oact, 8, 0, 0 }, r;
+
+	if (musl_way || !__bc_on || sig < 1 || sig > 31 || __bc_depth)
+		return ((fn6)real(R_sigaction))(sig, (long)act, (long)oact, 0, 0, 0);
+	__bc_before(SYS_rt_sigaction, a, &r);
+	if (act)
+		k = (__typeof__(k)){ (unsigned long)act->sa_handler,
+				 (unsigned)act->sa_flags | SA_RESTORER,
+				 (unsigned long)__bc_restore_rt, act->sa_mask.__val[0] };
+	r = __bc_sigaction(sig, act ? &k : NULL, oact ? &ko : NULL, 8);
+	if (r)
+		return errno_ret(r);
+	if (oact) {
+		*oact = (struct sigaction){ .sa_handler = (__sighandler_t)ko.handler,
+					    .sa_flags = ko.flags,
+					    .sa_restorer = (void (*)(void))ko.restorer };
+		oact->sa_mask.__val[0] = ko.mask;
+	}
+	return 0;
+}
+
+static __sighandler_t set_handler(int sig, __sighandler_t h, int flags)
+{
+	struct sigaction act = { .sa_handler = h, .sa_flags = flags }, old;
+
+	if (!(flags & SA_NODEFER) && sig > 0 && sig <= 64)
+		act.sa_mask.__val[0] = 1UL << (sig - 1);
+	if (sigaction(sig, &act, &old))
+		return SIG_ERR;
+	return old.sa_handler;
+}
+
+__sighandler_t signal(int sig, __sighandler_t h) { return set_handler(sig, h, SA_RESTART); }
+__sighandler_t bsd_signal(int sig, __sighandler_t h) { return set_handler(sig, h, SA_RESTART); }
+__sighandler_t sysv_signal(int sig, __sighandler_t h) { return set_handler(sig, h, SA_RESETHAND | SA_NODEFER); }
+
+#pragma GCC visibility pop
+
+static const struct bc_entry_ops ops = { __bc_entry_call, __bc_entry_event };
+
+/* Early, so that other constructors' calls are seen too. */
+__attribute__((__constructor__(101))) static void arm(void)
+{
+	if (__bc_disabled())
+		return;
+	musl_way = __bc_set_entry != NULL;
+	if (__bc_engine_start(musl_way, musl_way ? "musl-preload" : "glibc-preload") < 0)
+		return;
+	if (musl_way)
+		__bc_set_entry(&ops);
+}
+
+/* Unloaded, or the end of exit's handlers: nothing may wait any longer. */
+__attribute__((__destructor__)) static void disarm(void)
+{
+	if (!musl_way)
+		__bc_engine_end(FL_UNLOAD, -1, 1);
+}

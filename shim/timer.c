@@ -1,0 +1,123 @@
+/* The process-wide lock, and the timer thread that keeps the time bound:
+ * a raw thread (no libc, all signals blocked, its own stack and TLS
+ * block) that flushes a batch once it has waited BC_MAX_DELAY_US.  While
+ * deferral goes on it polls twice per bound; after a quiet spell it sleeps
+ * on a futex until the queue fills again. */
+/* From linux/futex.h, which musl builds cannot include. */
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "engine.h"
+#include "raw.h"
+
+#define E __bc_e
+#define STACK_SIZE (64 * 1024)
+#define QUIET_POLLS 200   /* polls with nothing pending before it sleeps */
+
+/* Start fn on a new thread of this process with the given stack and TLS
+ * block; its tid or -errno (tramp.S). */
+hidden long __bc_spawn(void (*fn)(void), void *stack_top, void *tls);
+hidden void __bc_flush_thread(long tid);
+
+static long timer_pid;    /* the process whose timer thread is running */
+static int asleep;        /* futex word: 1 while the thread waits for work */
+static char *stack;
+static uint64_t tls_block[8] __attribute__((__aligned__(64)));
+
+hidden void __bc_lock(void)
+{
+	int c = 0;
+
+	if (__atomic_compare_exchange_n(&E.lock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return;
+	if (c != 2)
+		c = __atomic_exchange_n(&E.lock, 2, __ATOMIC_ACQUIRE);
+	while (c) {
+		__bc_raw6(SYS_futex, (long)&E.lock, FUTEX_WAIT_PRIVATE, 2, 0, 0, 0);
+		c = __atomic_exchange_n(&E.lock, 2, __ATOMIC_ACQUIRE);
+	}
+}
+
+hidden void __bc_unlock(void)
+{
+	if (__atomic_exchange_n(&E.lock, 0, __ATOMIC_RELEASE) == 2)
+		__bc_raw6(SYS_futex, (long)&E.lock, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+}
+
+static void nap(long us)
+{
+	struct timespec ts = { us / 1000000, us % 1000000 * 1000 };
+
+	__bc_raw6(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, (long)&ts, 0, 0, 0);
+}
+
+static void timer_main(void)
+{
+	uint32_t seen = 0;
+	unsigned quiet = 0;
+
+	for (;;) {
+		long period = E.cfg.max_delay_us / 2;
+		nap(period > 0 ? period : 1);
+		__atomic_fetch_add(&E.n.timer_wakeups, 1, __ATOMIC_RELAXED);
+		uint32_t b = __atomic_load_n(&E.batch, __ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&E.npend, __ATOMIC_ACQUIRE)) {
+			quiet = 0;
+			/* The same batch as a poll ago: it has waited long enough. */
+			if (b == seen) {
+				__bc_lock();
+				if (E.npend && E.batch == b)
+					__bc_run_queue_for(FL_TIME, -1);
+				__bc_unlock();
+			}
+		} else if (++quiet >= QUIET_POLLS) {
+			__atomic_store_n(&asleep, 1, __ATOMIC_SEQ_CST);
+			while (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST) &&
+			       !__atomic_load_n(&E.npend, __ATOMIC_SEQ_CST))
+				__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAIT_PRIVATE, 1, 0, 0, 0);
+			quiet = 0;
+		}
+		seen = b;
+	}
+}
+
+hidden void __bc_timer_need(void)
+{
+	unsigned long all = ~0UL, old;
+	long tid;
+
+	if (timer_pid == E.owner) {
+		if (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST)) {
+			__atomic_store_n(&asleep, 0, __ATOMIC_SEQ_CST);
+			__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+		}
+		return;
+	}
+	if (!stack) {
+		long m = __bc_raw6(SYS_mmap, 0, STACK_SIZE, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if ((unsigned long)m > -4096UL)
+			return;
+		stack = (char *)m;
+	}
+	tls_block[0] = (uint64_t)(uintptr_t)tls_block;  /* the TCB points to itself */
+	asleep = 0;
+	/* Born with every signal blocked: none is ever delivered to it. */
+	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8, 0, 0);
+	tid = __bc_spawn(timer_main, stack + STACK_SIZE, tls_block);
+	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8, 0, 0);
+	if (tid > 0) {
+		timer_pid = E.owner;
+		__bc_flush_thread(tid);
+	}
+}
+
+hidden void __bc_timer_forget(void)
+{
+	timer_pid = 0;
+	__bc_flush_thread(0);
+}
