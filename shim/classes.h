@@ -32,6 +32,9 @@ enum bc_pred {
 enum {
 	CL_FDALLOC = 1,  /* returns new fds: the lowest-fd rule sees pending closes */
 	CL_BLOCKS = 2,   /* may wait for another party */
+	CL_REFINE = 4,   /* its class depends on its arguments (classify.c) */
+	CL_CHANGES = 8,  /* changes what an fd number or the caller is: the
+			    engine must see its result (engine.c, learn) */
 };
 
 struct bc_class {
@@ -43,9 +46,9 @@ struct bc_class {
 };
 
 /* X(syscall, dependency, prediction, fd argument, flags).  Calls whose
- * class depends on their arguments (fcntl, futex, mmap, the *at stat
- * calls with an empty path, utimensat with a NULL path, sendto with a
- * destination) are refined in classify.c. */
+ * class depends on their arguments (CL_REFINE: fcntl, futex, mmap, the *at
+ * stat calls with an empty path, utimensat with a NULL path) are refined
+ * in classify.c. */
 #define BC_CLASSES(X) \
 	/* data out: deferred where the fd's state makes the result certain */ \
 	X(write,          DEP_ALL,  PRED_WRITE,  0, CL_BLOCKS) \
@@ -59,10 +62,10 @@ struct bc_class {
 	/* metadata and hints on an open file */ \
 	X(fchmod,         DEP_ALL,  PRED_META,   0, 0) \
 	X(fchown,         DEP_ALL,  PRED_META,   0, 0) \
-	X(utimensat,      DEP_ALL,  PRED_NO,     0, 0) \
+	X(utimensat,      DEP_ALL,  PRED_NO,     0, CL_REFINE) \
 	X(fadvise64,      DEP_ALL,  PRED_META,   0, 0) \
 	X(madvise,        DEP_NONE, PRED_ADVISE, -1, 0) \
-	X(close,          DEP_ALL,  PRED_CLOSE,  0, 0) \
+	X(close,          DEP_ALL,  PRED_CLOSE,  0, CL_CHANGES) \
 	/* observers of one fd */ \
 	X(read,           DEP_OBS,  PRED_NO,     0, CL_BLOCKS) \
 	X(readv,          DEP_OBS,  PRED_NO,     0, CL_BLOCKS) \
@@ -93,31 +96,31 @@ struct bc_class {
 	X(getsockopt,     DEP_ALL,  PRED_NO,     0, 0) \
 	X(getsockname,    DEP_ALL,  PRED_NO,     0, 0) \
 	X(getpeername,    DEP_ALL,  PRED_NO,     0, 0) \
-	X(fcntl,          DEP_ALL,  PRED_NO,     0, CL_FDALLOC | CL_BLOCKS) \
+	X(fcntl,          DEP_ALL,  PRED_NO,     0, CL_FDALLOC | CL_BLOCKS | CL_REFINE | CL_CHANGES) \
 	X(ioctl,          DEP_ALL,  PRED_NO,     0, CL_BLOCKS) \
 	X(flock,          DEP_ALL,  PRED_NO,     0, CL_BLOCKS) \
 	/* fd allocation: after pending closes (the lowest-fd rule) */ \
-	X(open,           DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS) \
-	X(openat,         DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS) \
-	X(openat2,        DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS) \
-	X(creat,          DEP_ALL,  PRED_NO,    -1, CL_FDALLOC) \
-	X(dup,            DEP_ALL,  PRED_NO,     0, CL_FDALLOC) \
-	X(dup2,           DEP_ALL,  PRED_NO,     0, CL_FDALLOC) \
-	X(dup3,           DEP_ALL,  PRED_NO,     0, CL_FDALLOC) \
-	X(pipe,           DEP_ALL,  PRED_NO,    -1, CL_FDALLOC) \
-	X(pipe2,          DEP_ALL,  PRED_NO,    -1, CL_FDALLOC) \
-	X(socket,         DEP_ALL,  PRED_NO,    -1, CL_FDALLOC) \
-	X(socketpair,     DEP_ALL,  PRED_NO,    -1, CL_FDALLOC) \
-	X(accept,         DEP_ALL,  PRED_NO,     0, CL_FDALLOC | CL_BLOCKS) \
-	X(accept4,        DEP_ALL,  PRED_NO,     0, CL_FDALLOC | CL_BLOCKS) \
+	X(open,           DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS | CL_CHANGES) \
+	X(openat,         DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS | CL_CHANGES) \
+	X(openat2,        DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS | CL_CHANGES) \
+	X(creat,          DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
+	X(dup,            DEP_ALL,  PRED_NO,     0, CL_FDALLOC | CL_CHANGES) \
+	X(dup2,           DEP_ALL,  PRED_NO,     0, CL_FDALLOC | CL_CHANGES) \
+	X(dup3,           DEP_ALL,  PRED_NO,     0, CL_FDALLOC | CL_CHANGES) \
+	X(pipe,           DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
+	X(pipe2,          DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
+	X(socket,         DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
+	X(socketpair,     DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
+	X(accept,         DEP_ALL,  PRED_NO,     0, CL_FDALLOC | CL_BLOCKS | CL_CHANGES) \
+	X(accept4,        DEP_ALL,  PRED_NO,     0, CL_FDALLOC | CL_BLOCKS | CL_CHANGES) \
 	X(connect,        DEP_ALL,  PRED_NO,     0, CL_BLOCKS) \
-	X(eventfd2,       DEP_ALL,  PRED_NO,    -1, CL_FDALLOC) \
-	X(timerfd_create, DEP_ALL,  PRED_NO,    -1, CL_FDALLOC) \
-	X(signalfd4,      DEP_ALL,  PRED_NO,    -1, CL_FDALLOC) \
-	X(epoll_create1,  DEP_ALL,  PRED_NO,    -1, CL_FDALLOC) \
-	X(inotify_init1,  DEP_ALL,  PRED_NO,    -1, CL_FDALLOC) \
-	X(memfd_create,   DEP_ALL,  PRED_NO,    -1, CL_FDALLOC) \
-	X(close_range,    DEP_ALL,  PRED_NO,    -1, 0) \
+	X(eventfd2,       DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
+	X(timerfd_create, DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
+	X(signalfd4,      DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
+	X(epoll_create1,  DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
+	X(inotify_init1,  DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
+	X(memfd_create,   DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
+	X(close_range,    DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	/* waits for another party */ \
 	X(poll,           DEP_ALL,  PRED_NO,    -1, CL_BLOCKS) \
 	X(ppoll,          DEP_ALL,  PRED_NO,    -1, CL_BLOCKS) \
@@ -133,7 +136,25 @@ struct bc_class {
 	X(pause,          DEP_ALL,  PRED_NO,    -1, CL_BLOCKS) \
 	X(rt_sigsuspend,  DEP_ALL,  PRED_NO,    -1, CL_BLOCKS) \
 	X(rt_sigtimedwait,DEP_ALL,  PRED_NO,    -1, CL_BLOCKS) \
-	X(futex,          DEP_ALL,  PRED_NO,    -1, CL_BLOCKS) \
+	X(futex,          DEP_ALL,  PRED_NO,    -1, CL_BLOCKS | CL_REFINE) \
+	/* refined by their arguments */ \
+	X(mmap,           DEP_ALL,  PRED_NO,    -1, CL_REFINE) \
+	X(newfstatat,     DEP_ALL,  PRED_NO,    -1, CL_REFINE) \
+	X(statx,          DEP_ALL,  PRED_NO,    -1, CL_REFINE) \
+	/* the end of the program, another program, a child, new credentials */ \
+	X(exit_group,     DEP_ALL,  PRED_NO,    -1, 0) \
+	X(execve,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(execveat,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(fork,           DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(vfork,          DEP_ALL,  PRED_NO,    -1, 0) \
+	X(clone,          DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(clone3,         DEP_ALL,  PRED_NO,    -1, 0) \
+	X(setuid,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(setreuid,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(setresuid,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(setfsuid,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(capset,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(prctl,          DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	/* process state no pending call can see or change */ \
 	X(getpid,         DEP_NONE, PRED_NO,    -1, 0) \
 	X(getppid,        DEP_NONE, PRED_NO,    -1, 0) \

@@ -8,7 +8,7 @@
 
 #include "engine.h"
 
-static const struct bc_class table[BC_NR_MAX] = {
+hidden const struct bc_class __bc_class_table[BC_NR_MAX] = {
 #define ROW(name, dep, pred, fdarg, flags) [SYS_##name] = { dep, pred, fdarg, flags, 1 },
 	BC_CLASSES(ROW)
 #undef ROW
@@ -22,17 +22,9 @@ static int empty_path(long p)
 	return p && !*(const char *)p;
 }
 
-hidden struct bc_class __bc_classify(long nr, const long a[6])
+hidden struct bc_class __bc_refine(long nr, const long a[6], struct bc_class c)
 {
-	struct bc_class c;
-
-	if ((unsigned long)nr >= BC_NR_MAX || !table[nr].listed)
-		return all;  /* unknown means flush */
-	c = table[nr];
 	switch (nr) {
-	case SYS_mmap:
-		/* Anonymous memory sees no file; a file mapping sees its data. */
-		return (a[3] & MAP_ANONYMOUS) ? none : all;
 	case SYS_futex:
 		/* A private futex is this process's own business: a thread it
 		 * wakes sees the same queue.  A shared one may be another
@@ -42,15 +34,18 @@ hidden struct bc_class __bc_classify(long nr, const long a[6])
 		if (a[1] == F_GETFL || a[1] == F_GETFD || a[1] == F_SETFD)
 			return (struct bc_class){ DEP_NONE, PRED_NO, 0, 0, 1 };
 		return c;
+	case SYS_mmap:
+		/* Anonymous memory sees no file; a file mapping sees its data. */
+		return (a[3] & MAP_ANONYMOUS) ? none : c;
 	case SYS_newfstatat:
 		/* fstatat(fd, "", AT_EMPTY_PATH) is fstat(fd). */
 		if ((a[3] & AT_EMPTY_PATH) && empty_path(a[1]))
 			return (struct bc_class){ DEP_OBS, PRED_NO, 0, 0, 1 };
-		return all;
+		return c;
 	case SYS_statx:
 		if ((a[2] & AT_EMPTY_PATH) && empty_path(a[1]))
 			return (struct bc_class){ DEP_OBS, PRED_NO, 0, 0, 1 };
-		return all;
+		return c;
 	case SYS_utimensat:
 		/* futimens(fd, times) is utimensat(fd, NULL, times, 0). */
 		if (!a[1])

@@ -113,14 +113,19 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		goto queue;
 	}
 	p.fd = a[c.fdarg];
-	if (p.fd < 0 || p.fd >= BC_FD_MAX || !(f = __bc_fd_get(p.fd)) || f->closing)
+	if (p.fd < 0 || p.fd >= BC_FD_MAX || (c.pred == PRED_CLOSE && !E.cfg.close_ok))
+		return 0;
+	if (!(f = __bc_fd_for_defer(p.fd, c.pred != PRED_WRITE && c.pred != PRED_CLOSE)) ||
+	    f->closing)
 		return 0;
 	switch (c.pred) {
 	case PRED_WRITE:
 		if (f->type == FT_DGRAM && (nr == SYS_sendto || nr == SYS_sendmsg))
 			goto send;
+		if (f->type == FT_FILE && nr != SYS_write && nr != SYS_writev)
+			return 0;
 		if (f->type != FT_REG && f->type != FT_FIFO && f->type != FT_STREAM &&
-		    f->type != FT_CHR)
+		    f->type != FT_CHR && f->type != FT_FILE)
 			return 0;
 		if (!writable(f) || ((f->flags & O_NONBLOCK) && f->type != FT_REG))
 			return 0;
@@ -189,8 +194,6 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		}
 		goto queue;
 	case PRED_CLOSE:
-		if (!E.cfg.close_ok || f->type == FT_UNKNOWN)
-			return 0;
 		p.a[0] = p.fd;
 		f->closing = 1;
 		goto queue;
@@ -342,18 +345,6 @@ static void forget_pair(long p)
 	}
 }
 
-/* Whether call nr can change what an fd number or the caller is. */
-static int changes_fds(long nr, const long a[6])
-{
-	switch (nr) {
-	case SYS_close: case SYS_close_range: case SYS_execve: case SYS_execveat:
-	case SYS_setuid: case SYS_setreuid: case SYS_setresuid: case SYS_setfsuid:
-	case SYS_capset: case SYS_prctl:
-		return 1;
-	}
-	return (__bc_classify(nr, a).flags & CL_FDALLOC) != 0;
-}
-
 static void learn(long nr, const long a[6], long res)
 {
 	switch (nr) {
@@ -372,16 +363,20 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_close:
 		__bc_fd_forget(a[0]);
 		break;
+	case SYS_dup:
+		if (res >= 0)
+			__bc_fd_copy(a[0], res);
+		break;
 	case SYS_dup2:
 	case SYS_dup3:
-		if (res >= 0)
-			__bc_fd_forget(a[1]);
+		if (res >= 0 && a[0] != a[1])
+			__bc_fd_copy(a[0], a[1]);
 		break;
 	case SYS_fcntl:
 		if (a[1] == F_SETFL)
 			__bc_fd_forget(a[0]);
 		else if (res >= 0 && (a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC))
-			__bc_fd_forget(res);
+			__bc_fd_copy(a[0], res);
 		break;
 	case SYS_pipe:
 	case SYS_pipe2:
@@ -397,8 +392,12 @@ static void learn(long nr, const long a[6], long res)
 			for (long fd = a[0]; fd <= a[1] && fd < BC_FD_MAX; fd++)
 				__bc_fd_forget(fd);
 		break;
-	case SYS_setuid: case SYS_setreuid: case SYS_setresuid: case SYS_setfsuid:
-	case SYS_capset: case SYS_prctl:
+	case SYS_setuid:
+	case SYS_setreuid:
+	case SYS_setresuid:
+	case SYS_setfsuid:
+	case SYS_capset:
+	case SYS_prctl:
 		E.euid = -1;
 		break;
 	case SYS_execve:
@@ -408,22 +407,24 @@ static void learn(long nr, const long a[6], long res)
 		E.hold = 0;
 		break;
 	default:
-		if (res >= 0)
+		if (res >= 0 && (__bc_class_table[nr].flags & CL_FDALLOC))
 			__bc_fd_forget(res);
 	}
 }
 
 hidden void __bc_after(long nr, const long a[6], long res)
 {
-	if (!__bc_on || __bc_depth || __bc_vforked)
+	if (!__bc_on || __bc_depth || __bc_vforked || (unsigned long)nr >= BC_NR_MAX ||
+	    !(__bc_class_table[nr].flags & CL_CHANGES))
 		return;
-	if (changes_fds(nr, a)) {
-		__bc_depth++;
-		__bc_lock();
-		learn(nr, a, res);
-		__bc_unlock();
-		__bc_depth--;
+	if (nr == SYS_fork || nr == SYS_clone) {
+		if (res == 0 && (nr == SYS_fork || !(a[0] & CLONE_VM)))
+			__bc_engine_child();
+		return;
 	}
-	if (res == 0 && (nr == SYS_fork || (nr == SYS_clone && !(a[0] & CLONE_VM))))
-		__bc_engine_child();
+	__bc_depth++;
+	__bc_lock();
+	learn(nr, a, res);
+	__bc_unlock();
+	__bc_depth--;
 }

@@ -35,13 +35,20 @@ enum bc_flush_reason {
 
 /* What the engine knows of an fd, learned once and kept until the fd
  * number can mean something else. */
-enum bc_ftype { FT_UNKNOWN, FT_REG, FT_DIR, FT_FIFO, FT_STREAM, FT_DGRAM, FT_CHR, FT_TTY, FT_OTHER };
+enum bc_ftype {
+	FT_UNKNOWN,
+	FT_FILE,    /* opened by a path outside /dev and /proc, not probed:
+		       a regular file, a FIFO, perhaps a device; never a
+		       socket or a directory open for writing */
+	FT_REG, FT_DIR, FT_FIFO, FT_STREAM, FT_DGRAM, FT_CHR, FT_TTY, FT_OTHER
+};
 
 struct bc_fd {
 	uint32_t gen;       /* valid while equal to the engine's fdgen */
 	uint8_t type;       /* enum bc_ftype */
 	uint8_t known_id;   /* dev and ino are known */
 	uint8_t closing;    /* a close of it is pending */
+	uint8_t uses;       /* deferrable calls on it while not known */
 	int32_t flags;      /* open flags, as F_GETFL reports them */
 	int64_t uid;        /* owner, or -1 if not known */
 	uint64_t dev, ino;
@@ -120,12 +127,30 @@ hidden int __bc_engine_start(int close_ok, const char *way);
 hidden void __bc_engine_end(int reason, long nr, int final);
 /* In a fork child: pending calls belong to the parent; start afresh. */
 hidden void __bc_engine_child(void);
-/* Classify call nr with its arguments (the table plus refinements). */
-hidden struct bc_class __bc_classify(long nr, const long a[6]);
+extern hidden const struct bc_class __bc_class_table[BC_NR_MAX];
+/* The class of a CL_REFINE call c, from its arguments. */
+hidden struct bc_class __bc_refine(long nr, const long a[6], struct bc_class c);
 
-/* The fd's state, learned with raw probes if not yet known; NULL if the
- * fd is out of range or not open. Call with the lock held. */
+/* Classify call nr with its arguments: the table, refined. */
+static inline struct bc_class __bc_classify(long nr, const long a[6])
+{
+	static const struct bc_class unknown = { DEP_ALL, PRED_NO, -1, 0, 1 };
+	struct bc_class c;
+
+	if ((unsigned long)nr >= BC_NR_MAX || !__bc_class_table[nr].listed)
+		return unknown;  /* unknown means flush */
+	c = __bc_class_table[nr];
+	return (c.flags & CL_REFINE) ? __bc_refine(nr, a, c) : c;
+}
+
+/* The fd's state with its identity, learned with raw probes if not yet
+ * known; NULL if the fd is out of range or not open.  Lock held. */
 hidden struct bc_fd *__bc_fd_get(int fd);
+/* The fd's state for a call that would be deferred, exact: its type must
+ * be probed, not assumed from its open; NULL: do not defer.  Lock held. */
+hidden struct bc_fd *__bc_fd_for_defer(int fd, int exact);
+/* fd to is a duplicate of fd from: it shares what is known of it. */
+hidden void __bc_fd_copy(int from, int to);
 /* Learn fd's identity (dev, ino, owner) with a probe; 0 or -errno. */
 hidden int __bc_fd_identify(int fd);
 /* Forget fd (its number may now mean another file). */

@@ -1,6 +1,7 @@
 /* What the engine knows of each fd: learned once with raw probes (or from
- * the open that made it), forgotten whenever its number can change
- * meaning: close, dup2/dup3 onto it, fcntl F_SETFL, exec, a new fd. */
+ * the open that made it, or the fd it was duplicated from), forgotten
+ * whenever its number can change meaning: close, dup2/dup3 onto it, fcntl
+ * F_SETFL, exec, a new fd. */
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -57,7 +58,7 @@ hidden int __bc_fd_identify(int fd)
 	r = __bc_raw6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0);
 	if (r < 0)
 		return r;
-	if (f->type == FT_UNKNOWN)
+	if (f->type == FT_UNKNOWN || f->type == FT_FILE)
 		f->type = type_of(fd, &st);
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
@@ -66,16 +67,12 @@ hidden int __bc_fd_identify(int fd)
 	return 0;
 }
 
-hidden struct bc_fd *__bc_fd_get(int fd)
+/* Probe fd: its open flags if not known, its type and identity. */
+static struct bc_fd *learn(int fd)
 {
-	struct bc_fd *f;
+	struct bc_fd *f = &E.fd[fd];
 	long flags;
 
-	if (fd < 0 || fd >= BC_FD_MAX)
-		return NULL;
-	f = &E.fd[fd];
-	if (valid(f) && f->type != FT_UNKNOWN)
-		return f;
 	if (!valid(f)) {
 		E.n.probes++;
 		flags = __bc_raw6(SYS_fcntl, fd, F_GETFL, 0, 0, 0, 0);
@@ -86,10 +83,50 @@ hidden struct bc_fd *__bc_fd_get(int fd)
 		f->gen = E.fdgen;
 	}
 	if (__bc_fd_identify(fd) < 0) {
-		f->gen = 0;
+		__bc_fd_forget(fd);
 		return NULL;
 	}
 	return f;
+}
+
+hidden struct bc_fd *__bc_fd_get(int fd)
+{
+	struct bc_fd *f;
+
+	if (fd < 0 || fd >= BC_FD_MAX)
+		return NULL;
+	f = &E.fd[fd];
+	return valid(f) && f->known_id ? f : learn(fd);
+}
+
+hidden struct bc_fd *__bc_fd_for_defer(int fd, int exact)
+{
+	struct bc_fd *f;
+
+	if (fd < 0 || fd >= BC_FD_MAX)
+		return NULL;
+	f = &E.fd[fd];
+	if (valid(f) && f->type != FT_UNKNOWN && (!exact || f->type != FT_FILE))
+		return f;
+	/* Probes cost what deferring one call saves: an fd used once
+	 * (a shell's redirection) goes direct. */
+	if (!valid(f) && ++f->uses < 2)
+		return NULL;
+	return learn(fd);
+}
+
+hidden void __bc_fd_copy(int from, int to)
+{
+	if (to < 0 || to >= BC_FD_MAX)
+		return;
+	__bc_fd_forget(to);
+	if (from < 0 || from >= BC_FD_MAX || !valid(&E.fd[from]))
+		return;
+	E.fd[to] = E.fd[from];
+	E.fd[to].npend = 0;
+	E.fd[to].closing = 0;
+	E.fd[to].err = 0;
+	E.fd[to].uses = 0;
 }
 
 hidden void __bc_fd_forget(int fd)
@@ -103,8 +140,15 @@ hidden void __bc_fd_forget(int fd)
 	f->type = FT_UNKNOWN;
 	f->known_id = 0;
 	f->closing = 0;
+	f->uses = 0;
 	f->uid = -1;
 	f->err = 0;
+}
+
+/* Paths that may name a terminal or a device: their type needs a probe. */
+static int device_path(const char *path)
+{
+	return !__builtin_strncmp(path, "/dev/", 5) || !__builtin_strncmp(path, "/proc/", 6);
 }
 
 hidden void __bc_fd_opened(int fd, const char *path, long flags)
@@ -112,13 +156,13 @@ hidden void __bc_fd_opened(int fd, const char *path, long flags)
 	struct bc_fd *f;
 
 	__bc_fd_forget(fd);
-	/* A device node's type needs a probe: it may be a terminal. */
-	if (fd < 0 || fd >= BC_FD_MAX || (flags & O_PATH) || !path ||
-	    !__builtin_strncmp(path, "/dev/", 5))
+	if (fd < 0 || fd >= BC_FD_MAX || (flags & O_PATH) || !path)
 		return;
 	f = &E.fd[fd];
 	f->gen = E.fdgen;
 	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+	if (!device_path(path))
+		f->type = FT_FILE;
 	/* A file this open created is a new regular file, the caller's. */
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ||
 	    (flags & O_TMPFILE) == O_TMPFILE) {

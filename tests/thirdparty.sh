@@ -1,8 +1,8 @@
 #!/bin/sh
 # Third-party test: Debian's Lua 5.4 source (lua_src in config.ninja),
-# unmodified, built with bc-musl-gcc --bc=off, --bc=pass and stock
-# musl-gcc, runs tests/thirdparty/workload.lua.  off and pass must behave
-# byte for byte alike, pass must account its calls in BC_STATS, and off
+# unmodified, built with bc-musl-gcc --bc=off, --bc=pass, --bc=batch and
+# stock musl-gcc, runs tests/thirdparty/workload.lua.  off, pass and batch
+# must behave byte for byte alike, pass must account its calls in BC_STATS, and off
 # must make stock musl's syscalls.  TAP on stdout, progress on stderr;
 # exits 0 whatever fails (tests/run.sh counts the "not ok" lines).
 set -u
@@ -53,6 +53,7 @@ build() {
 
 build off "$top/out/bin/bc-musl-gcc" --bc=off
 build pass "$top/out/bin/bc-musl-gcc" --bc=pass
+build batch "$top/out/bin/bc-musl-gcc" --bc=batch
 build stock musl-gcc -static
 
 # run NAME BUILD [WRAPPER...]: the workload in a fresh cwd, BC_STATS named
@@ -74,6 +75,7 @@ run() {
 
 run off off
 run pass pass
+run batch batch
 
 R=$scratch/run
 if [ "$(cat "$R/off/rc")" = 0 ] && [ "$(tail -n 1 "$R/off/out")" = "workload: done" ]; then
@@ -82,29 +84,32 @@ else
 	not_ok "the workload runs to the end under --bc=off" "exit status $(cat "$R/off/rc")" \
 		"$(tail -5 "$R/off/err")"
 fi
-same "off and pass: identical stdout" "$R/off/out" "$R/pass/out"
-same "off and pass: identical stderr" "$R/off/err" "$R/pass/err"
-same "off and pass: identical exit status" "$R/off/rc" "$R/pass/rc"
-
-# The produced files: the same names, each byte-identical.
-(cd "$R/off/cwd" && find . | sort) >"$R/off/files"
-(cd "$R/pass/cwd" && find . | sort) >"$R/pass/files"
-if ! cmp -s "$R/off/files" "$R/pass/files"; then
-	not_ok "off and pass: identical files written" "$(diff "$R/off/files" "$R/pass/files" | head -20)"
-elif [ "$(wc -l <"$R/off/files")" -lt 2 ]; then
-	not_ok "off and pass: identical files written" "the workload wrote no files"
-else
-	differ=
-	while read -r f; do
-		[ -f "$R/off/cwd/$f" ] || continue
-		cmp -s "$R/off/cwd/$f" "$R/pass/cwd/$f" || differ="$differ $f"
-	done <"$R/off/files"
-	if [ -z "$differ" ]; then
-		ok "off and pass: identical files written ($(($(wc -l <"$R/off/files") - 1)))"
+# alike B: build B behaves as off does, byte for byte, files included.
+alike() {
+	same "off and $1: identical stdout" "$R/off/out" "$R/$1/out"
+	same "off and $1: identical stderr" "$R/off/err" "$R/$1/err"
+	same "off and $1: identical exit status" "$R/off/rc" "$R/$1/rc"
+	(cd "$R/off/cwd" && find . | sort) >"$R/off/files"
+	(cd "$R/$1/cwd" && find . | sort) >"$R/$1/files"
+	if ! cmp -s "$R/off/files" "$R/$1/files"; then
+		not_ok "off and $1: identical files written" "$(diff "$R/off/files" "$R/$1/files" | head -20)"
+	elif [ "$(wc -l <"$R/off/files")" -lt 2 ]; then
+		not_ok "off and $1: identical files written" "the workload wrote no files"
 	else
-		not_ok "off and pass: identical files written" "contents differ:$differ"
+		differ=
+		while read -r f; do
+			[ -f "$R/off/cwd/$f" ] || continue
+			cmp -s "$R/off/cwd/$f" "$R/$1/cwd/$f" || differ="$differ $f"
+		done <"$R/off/files"
+		if [ -z "$differ" ]; then
+			ok "off and $1: identical files written ($(($(wc -l <"$R/off/files") - 1)))"
+		else
+			not_ok "off and $1: identical files written" "contents differ:$differ"
+		fi
 	fi
-fi
+}
+alike pass
+alike batch
 
 # BC_STATS: pass writes one line for its one process; off is never armed.
 if [ -e "$R/off/stats" ]; then
