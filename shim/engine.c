@@ -31,10 +31,11 @@ static void target(int fd)
 		E.many_targets = 1;
 }
 
-/* Room for n more bytes, 8-aligned; flushes first if the arena is full. */
-static char *room(size_t n)
+/* Room for n more bytes, aligned to align (data stays contiguous, so
+ * that adjacent writes merge); flushes first if the arena is full. */
+static char *room(size_t n, size_t align)
 {
-	size_t at = (E.used + 7) & ~(size_t)7;
+	size_t at = (E.used + align - 1) & ~(align - 1);
 
 	if (at + n > E.arena_size) {
 		__bc_run_queue_for(FL_BYTES, -1);
@@ -188,7 +189,7 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		for (int i = 0; i < 6; i++)
 			p.a[i] = a[i];
 		if (nr == SYS_utimensat && a[2]) {
-			to = room(2 * sizeof(struct timespec));
+			to = room(2 * sizeof(struct timespec), 8);
 			__builtin_memcpy(to, (const void *)a[2], 2 * sizeof(struct timespec));
 			p.a[2] = (long)to;
 		}
@@ -204,7 +205,7 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		return 0;
 	if (len <= 0 || len > BC_SINGLE_MAX || len > E.cfg.max_bytes || (!iov && !buf))
 		return 0;
-	to = room(len + namelen);
+	to = room(len + namelen, 1);
 	if (iov)
 		gather(to, iov, cnt);
 	else
@@ -315,12 +316,18 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	if ((t = __bc_thread()))
 		__bc_count(t, nr);
 	if (ending(nr)) {
-		__bc_depth--;
+		__bc_leave();
 		__bc_engine_end(nr == SYS_exit_group ? FL_EXIT : FL_EXEC, nr,
 				nr == SYS_exit_group);
 		return 0;
 	}
 	c = __bc_classify(nr, a);
+	if (__bc_in_handler) {
+		/* A handler's calls wait for nothing: the program it interrupted
+		 * may be blocked waiting for them (a self-pipe). */
+		c.dep = DEP_ALL;
+		c.pred = PRED_NO;
+	}
 	fd = c.fdarg >= 0 ? (int)a[c.fdarg] : -1;
 	if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
 		done = owed(nr, fd, res);
@@ -331,7 +338,7 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	}
 	if (!done)
 		depend(nr, c, a);
-	__bc_depth--;
+	__bc_leave();
 	return done;
 }
 
@@ -426,5 +433,5 @@ hidden void __bc_after(long nr, const long a[6], long res)
 	__bc_lock();
 	learn(nr, a, res);
 	__bc_unlock();
-	__bc_depth--;
+	__bc_leave();
 }

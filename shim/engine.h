@@ -111,6 +111,20 @@ extern hidden int __bc_on;
 extern hidden __thread int __bc_depth;
 /* Per thread: this thread called vfork; its child must not touch the engine. */
 extern hidden __thread int __bc_vforked;
+/* Per thread: running a program's signal handler; its calls defer nothing. */
+extern hidden __thread int __bc_in_handler;
+/* Per thread: signals that arrived inside the engine, for __bc_leave. */
+extern hidden __thread unsigned long __bc_postponed;
+
+/* Deliver the signals postponed while this thread was in the engine. */
+hidden void __bc_raise_postponed(void);
+
+/* This thread leaves the engine (see __bc_depth). */
+static inline void __bc_leave(void)
+{
+	if (!--__bc_depth && __bc_postponed)
+		__bc_raise_postponed();
+}
 
 /* Before call nr: 1 if it was deferred or answered (*res: its result,
  * -errno), else 0 once what it depends on has been flushed: the caller
@@ -173,7 +187,8 @@ hidden void __bc_timer_forget(void);
 
 /* Take over fatal signals whose disposition is the default. */
 hidden void __bc_signals_start(void);
-/* An rt_sigaction the program makes, filtered so that it keeps seeing its
+/* An rt_sigaction the program makes (the kernel's struct), filtered: the
+ * engine's handler stands in for the program's, which keeps seeing its
  * own dispositions; returns the syscall's result. */
 hidden long __bc_sigaction(int sig, const void *act, void *oact, long size);
 

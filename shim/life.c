@@ -174,7 +174,7 @@ hidden void __bc_engine_end(int reason, long nr, int final)
 		else
 			E.hold = 1;
 		__bc_unlock();
-		__bc_depth--;
+		__bc_leave();
 	}
 	__bc_stats_report(-1);
 }

@@ -100,7 +100,7 @@ hidden void *__bc_opaque_slow(long i)
 			__bc_e.fd[fd].err = 0;
 	}
 	__bc_unlock();
-	__bc_depth--;
+	__bc_leave();
 	if (__bc_opaque_kind[i] == KIND_VFORK)
 		__bc_vforked = 1;
 	return f;
@@ -286,7 +286,7 @@ pid_t fork(void)
 	r = ((pid_t (*)(void))real(R_fork))();
 	if (r == 0)
 		__bc_engine_child();
-	__bc_depth--;
+	__bc_leave();
 	return r;
 }
 
@@ -315,7 +315,7 @@ __attribute__((__noreturn__)) void exit(int status)
 		__bc_lock();
 		__bc_run_queue_for(FL_EXIT, -1);
 		__bc_unlock();
-		__bc_depth--;
+		__bc_leave();
 	}
 	((void (*)(int))real(R_exit))(status);
 	__builtin_unreachable();

@@ -1,7 +1,12 @@
-/* Fatal signals: where the program leaves a fatal signal's disposition at
- * its default, the engine's handler takes it, flushes the queue, writes
- * the report, restores the default and lets the signal kill the process
- * as it would have.  The program still sees the default when it asks. */
+/* Signals.  The engine stands in for the program's dispositions:
+ * - a fatal signal left at its default gets the engine's handler, which
+ *   flushes the queue, writes the report, restores the default and lets
+ *   the signal kill the process as it would have;
+ * - a program's handler is called through the engine's, which postpones
+ *   it while its thread is inside the engine (so a handler never sees the
+ *   queue mid-change, nor jumps ahead of it), flushes the queue before it
+ *   runs, and defers nothing while it runs.
+ * The program keeps seeing the dispositions it set. */
 #include <signal.h>
 #include <sys/syscall.h>
 
@@ -13,14 +18,19 @@
 #ifndef SA_RESTORER
 #define SA_RESTORER 0x04000000  /* the kernel's; libc headers may hide it */
 #endif
+#define NSIG_K 65
 
 /* The kernel's struct sigaction on x86_64. */
 struct ksig {
 	unsigned long handler, flags, restorer, mask;
 };
 
-/* Return from a handler (tramp.S). */
+/* Return from a handler (thread.S). */
 hidden void __bc_restore_rt(void);
+
+hidden __thread int __bc_in_handler;
+hidden __thread unsigned long __bc_postponed;
+static __thread siginfo_t postponed_info[NSIG_K];
 
 static const unsigned long fatal_set =
 	1UL << (SIGHUP - 1) | 1UL << (SIGINT - 1) | 1UL << (SIGQUIT - 1) |
@@ -30,19 +40,32 @@ static const unsigned long fatal_set =
 	1UL << (SIGTERM - 1) | 1UL << (SIGXCPU - 1) | 1UL << (SIGXFSZ - 1) |
 	1UL << (SIGVTALRM - 1) | 1UL << (SIGPROF - 1) | 1UL << (SIGSYS - 1);
 
-/* Signals whose kernel disposition is the engine's handler while the
- * program believes it is the default, with the flags and mask it set. */
-static unsigned long managed;
-static struct ksig program[65];
+/* Faults: the handler runs at once, even inside the engine. */
+static const unsigned long fault_set =
+	1UL << (SIGILL - 1) | 1UL << (SIGBUS - 1) | 1UL << (SIGFPE - 1) |
+	1UL << (SIGSEGV - 1) | 1UL << (SIGTRAP - 1);
 
-static int is_fatal(int sig)
+enum { PASS, FATAL, WRAPPED };
+
+/* Per signal: what the kernel has (PASS: the program's own disposition),
+ * and what the program set. */
+static unsigned char mode[NSIG_K];
+static struct ksig program[NSIG_K];
+
+static int in(unsigned long set, int sig)
 {
-	return sig > 0 && sig < 64 && (fatal_set >> (sig - 1) & 1);
+	return sig > 0 && sig < 64 && (set >> (sig - 1) & 1);
 }
 
-static int is_managed(int sig)
+static void flush_for(int reason)
 {
-	return sig > 0 && sig < 64 && (__atomic_load_n(&managed, __ATOMIC_ACQUIRE) >> (sig - 1) & 1);
+	if (__bc_on && !__bc_depth && __atomic_load_n(&E.npend, __ATOMIC_ACQUIRE)) {
+		__bc_depth++;
+		__bc_lock();
+		__bc_run_queue_for(reason, -1);
+		__bc_unlock();
+		__bc_leave();
+	}
 }
 
 static void on_fatal(int sig, siginfo_t *si, void *uc)
@@ -51,37 +74,66 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 	unsigned long set = 1UL << (sig - 1);
 
 	(void)uc;
-	if (__bc_on && !__bc_depth) {
-		__bc_depth++;
-		__bc_lock();
-		__bc_run_queue_for(FL_SIGNAL, -1);
-		__bc_unlock();
-		__bc_depth--;
+	flush_for(FL_SIGNAL);
+	if (!__bc_depth)
 		__bc_stats_report(-1);
-	}
 	__bc_raw6(SYS_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
-	__atomic_fetch_and(&managed, ~set, __ATOMIC_RELEASE);
+	mode[sig] = PASS;
 	/* A fault repeats when the handler returns; a sent signal is sent
 	 * again, now to the default. */
-	if (si->si_code <= 0 || sig == SIGPIPE || sig == SIGTERM || sig == SIGINT ||
-	    sig == SIGHUP || sig == SIGQUIT || sig == SIGALRM || sig == SIGUSR1 ||
-	    sig == SIGUSR2 || sig == SIGXCPU || sig == SIGVTALRM || sig == SIGPROF ||
-	    sig == SIGABRT)
+	if (!(in(fault_set, sig) && si->si_code > 0))
 		__bc_raw6(SYS_tgkill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0),
 			  __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0), sig, 0, 0, 0);
 	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
 }
 
-static long install(int sig)
+static long install(int sig, void (*h)(int, siginfo_t *, void *), unsigned long flags,
+		    unsigned long mask)
 {
-	struct ksig k = { (unsigned long)on_fatal,
-			  SA_SIGINFO | SA_RESTORER | SA_RESTART, (unsigned long)__bc_restore_rt,
-			  ~0UL };
-	long r = __bc_raw6(SYS_rt_sigaction, sig, (long)&k, 0, 8, 0, 0);
+	struct ksig k = { (unsigned long)h, flags | SA_SIGINFO | SA_RESTORER,
+			  (unsigned long)__bc_restore_rt, mask };
 
-	if (!r)
-		__atomic_fetch_or(&managed, 1UL << (sig - 1), __ATOMIC_RELEASE);
-	return r;
+	return __bc_raw6(SYS_rt_sigaction, sig, (long)&k, 0, 8, 0, 0);
+}
+
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+	struct ksig p = program[sig];
+
+	if (__bc_depth && !(in(fault_set, sig) && si->si_code > 0)) {
+		postponed_info[sig] = *si;
+		__bc_postponed |= 1UL << (sig - 1);
+		return;
+	}
+	if (p.flags & SA_RESETHAND) {
+		/* A one-shot handler: the default from now on. */
+		struct ksig dfl = { (unsigned long)SIG_DFL, 0, 0, 0 };
+		program[sig].handler = (unsigned long)SIG_DFL;
+		mode[sig] = PASS;
+		if (in(fatal_set, sig) && !install(sig, on_fatal, 0, ~0UL))
+			mode[sig] = FATAL;
+		else
+			__bc_raw6(SYS_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
+	}
+	flush_for(FL_SIGNAL);
+	__bc_in_handler++;
+	if (p.flags & SA_SIGINFO)
+		((void (*)(int, siginfo_t *, void *))p.handler)(sig, si, uc);
+	else
+		((void (*)(int))p.handler)(sig);
+	__bc_in_handler--;
+}
+
+hidden void __bc_raise_postponed(void)
+{
+	long pid = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	long tid = __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0);
+
+	while (__bc_postponed) {
+		int sig = __builtin_ctzl(__bc_postponed) + 1;
+		__bc_postponed &= ~(1UL << (sig - 1));
+		__bc_raw6(SYS_rt_tgsigqueueinfo, pid, tid, sig, (long)&postponed_info[sig], 0, 0);
+	}
 }
 
 hidden void __bc_signals_start(void)
@@ -89,12 +141,13 @@ hidden void __bc_signals_start(void)
 	struct ksig cur;
 
 	for (int sig = 1; sig < 64; sig++) {
-		if (!is_fatal(sig) ||
+		if (!in(fatal_set, sig) ||
 		    __bc_raw6(SYS_rt_sigaction, sig, 0, (long)&cur, 8, 0, 0) ||
 		    cur.handler != (unsigned long)SIG_DFL)
 			continue;
 		program[sig] = cur;
-		install(sig);
+		if (!install(sig, on_fatal, 0, ~0UL))
+			mode[sig] = FATAL;
 	}
 }
 
@@ -104,33 +157,35 @@ hidden long __bc_sigaction(int sig, const void *act, void *oact, long size)
 	struct ksig prev;
 	long r;
 
-	if (size != 8 || !is_fatal(sig))
+	/* SIGKILL and SIGSTOP fail in the kernel; libc's own signals (32,
+	 * 33) and the realtime ones are left alone. */
+	if (size != 8 || sig < 1 || sig > 31 || sig == SIGKILL || sig == SIGSTOP)
 		return __bc_raw6(SYS_rt_sigaction, sig, (long)act, (long)oact, size, 0, 0);
-	if (!is_managed(sig)) {
-		r = __bc_raw6(SYS_rt_sigaction, sig, (long)act, (long)oact, size, 0, 0);
-		if (!r && k && k->handler == (unsigned long)SIG_DFL) {
-			program[sig] = *k;
-			install(sig);
-		}
-		return r;
-	}
-	prev = program[sig];
-	if (k && k->handler != (unsigned long)SIG_DFL) {
-		r = __bc_raw6(SYS_rt_sigaction, sig, (long)act, 0, size, 0, 0);
+	if (mode[sig] == PASS) {
+		r = __bc_raw6(SYS_rt_sigaction, sig, 0, (long)&prev, 8, 0, 0);
 		if (r)
 			return r;
-		__atomic_fetch_and(&managed, ~(1UL << (sig - 1)), __ATOMIC_RELEASE);
-	} else if (k) {
+	} else {
+		prev = program[sig];
+	}
+	if (k) {
+		unsigned m = PASS;
+		if (k->handler == (unsigned long)SIG_DFL && in(fatal_set, sig)) {
+			r = install(sig, on_fatal, 0, ~0UL);
+			m = FATAL;
+		} else if (k->handler == (unsigned long)SIG_DFL ||
+			   k->handler == (unsigned long)SIG_IGN) {
+			r = __bc_raw6(SYS_rt_sigaction, sig, (long)k, 0, 8, 0, 0);
+		} else {
+			r = install(sig, on_signal, k->flags & ~SA_RESETHAND, k->mask);
+			m = WRAPPED;
+		}
+		if (r)
+			return r;
 		program[sig] = *k;
+		mode[sig] = m;
 	}
 	if (oact)
 		*(struct ksig *)oact = prev;
 	return 0;
-}
-
-hidden int __bc_signal_managed(int sig, void *program_act, unsigned size)
-{
-	(void)program_act;
-	(void)size;
-	return is_managed(sig);
 }
