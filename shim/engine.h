@@ -139,6 +139,8 @@ hidden int __bc_engine_start(int close_ok, const char *way);
 /* The program is ending or leaving: flush, report, stop deferring
  * (final) or not (an exec that may fail). */
 hidden void __bc_engine_end(int reason, long nr, int final);
+/* Flush everything now, unless this thread is inside the engine. */
+hidden void __bc_engine_settle(int reason);
 /* In a fork child: pending calls belong to the parent; start afresh. */
 hidden void __bc_engine_child(void);
 extern hidden const struct bc_class __bc_class_table[BC_NR_MAX];
@@ -167,6 +169,9 @@ hidden struct bc_fd *__bc_fd_for_defer(int fd, int exact);
 hidden void __bc_fd_copy(int from, int to);
 /* Learn fd's identity (dev, ino, owner) with a probe; 0 or -errno. */
 hidden int __bc_fd_identify(int fd);
+/* Forget every fd and the caller's identity: something out of sight may
+ * have closed fds or changed credentials. */
+hidden void __bc_engine_forget_fds(void);
 /* Forget fd (its number may now mean another file). */
 hidden void __bc_fd_forget(int fd);
 /* Learn an fd from the open that returned it, without probing. */

@@ -172,3 +172,15 @@ hidden void __bc_fd_opened(int fd, const char *path, long flags)
 		f->uid = E.euid;
 	}
 }
+
+hidden void __bc_engine_forget_fds(void)
+{
+	__bc_depth++;
+	__bc_lock();
+	E.fdgen++;
+	E.euid = -1;
+	for (int fd = 0; fd < BC_FD_MAX; fd++)
+		E.fd[fd].err = 0;
+	__bc_unlock();
+	__bc_leave();
+}

@@ -179,6 +179,17 @@ hidden void __bc_engine_end(int reason, long nr, int final)
 	__bc_stats_report(-1);
 }
 
+hidden void __bc_engine_settle(int reason)
+{
+	if (!__bc_on || __bc_depth || !__atomic_load_n(&E.npend, __ATOMIC_ACQUIRE))
+		return;
+	__bc_depth++;
+	__bc_lock();
+	__bc_run_queue_for(reason, -1);
+	__bc_unlock();
+	__bc_leave();
+}
+
 hidden void __bc_engine_child(void)
 {
 	E.lock = 0;

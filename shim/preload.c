@@ -90,17 +90,9 @@ hidden void *__bc_opaque_slow(long i)
 		__bc_engine_end(FL_EXEC, -1, 0);
 		return f;
 	}
-	__bc_depth++;
-	__bc_lock();
-	__bc_run_queue_for(__bc_opaque_kind[i] == KIND_VFORK ? FL_FORK : FL_LIBC, -1);
-	if (__bc_opaque_kind[i] == KIND_FORGET) {
-		__bc_e.fdgen++;
-		__bc_e.euid = -1;
-		for (int fd = 0; fd < BC_FD_MAX; fd++)
-			__bc_e.fd[fd].err = 0;
-	}
-	__bc_unlock();
-	__bc_leave();
+	__bc_engine_settle(__bc_opaque_kind[i] == KIND_VFORK ? FL_FORK : FL_LIBC);
+	if (__bc_opaque_kind[i] == KIND_FORGET)
+		__bc_engine_forget_fds();
 	if (__bc_opaque_kind[i] == KIND_VFORK)
 		__bc_vforked = 1;
 	return f;
@@ -310,13 +302,8 @@ __attribute__((__noreturn__)) void _Exit(int status)
  * one); the destructor flushes what they defer. */
 __attribute__((__noreturn__)) void exit(int status)
 {
-	if (!musl_way && __bc_on && !__bc_depth) {
-		__bc_depth++;
-		__bc_lock();
-		__bc_run_queue_for(FL_EXIT, -1);
-		__bc_unlock();
-		__bc_leave();
-	}
+	if (!musl_way)
+		__bc_engine_settle(FL_EXIT);
 	((void (*)(int))real(R_exit))(status);
 	__builtin_unreachable();
 }

@@ -57,24 +57,13 @@ static int in(unsigned long set, int sig)
 	return sig > 0 && sig < 64 && (set >> (sig - 1) & 1);
 }
 
-static void flush_for(int reason)
-{
-	if (__bc_on && !__bc_depth && __atomic_load_n(&E.npend, __ATOMIC_ACQUIRE)) {
-		__bc_depth++;
-		__bc_lock();
-		__bc_run_queue_for(reason, -1);
-		__bc_unlock();
-		__bc_leave();
-	}
-}
-
 static void on_fatal(int sig, siginfo_t *si, void *uc)
 {
 	struct ksig dfl = { (unsigned long)SIG_DFL, 0, 0, 0 };
 	unsigned long set = 1UL << (sig - 1);
 
 	(void)uc;
-	flush_for(FL_SIGNAL);
+	__bc_engine_settle(FL_SIGNAL);
 	if (!__bc_depth)
 		__bc_stats_report(-1);
 	__bc_raw6(SYS_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
@@ -115,7 +104,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 		else
 			__bc_raw6(SYS_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
 	}
-	flush_for(FL_SIGNAL);
+	__bc_engine_settle(FL_SIGNAL);
 	__bc_in_handler++;
 	if (p.flags & SA_SIGINFO)
 		((void (*)(int, siginfo_t *, void *))p.handler)(sig, si, uc);
