@@ -55,6 +55,9 @@ script musl
 # Debian's Lua 5.4 built unmodified against the patched musl.
 script thirdparty
 
+# The deferral engine: random call sequences with and without it.
+script random
+
 # bctrial: statistics, equivalence, nondeterminism, errors, suites.
 script trial
 
