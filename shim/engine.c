@@ -12,6 +12,8 @@
 #include "stats.h"
 
 hidden struct bc_engine __bc_e;
+
+_Static_assert(offsetof(struct bc_engine, npend) == 4, "tramp.S reads __bc_e.npend at +4");
 hidden int __bc_on;
 hidden __thread int __bc_depth;
 hidden __thread int __bc_vforked;

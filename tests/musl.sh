@@ -477,6 +477,21 @@ else
 fi
 verdict "dynamic: LD_PRELOAD=bcshim-pass.so arms a dynamic musl program, and only it" "$d/problems"
 
+# The deferral engine's libbcshim.so, linked against no libc, arms the same
+# program's entry (and interposes nothing there).
+: >"$d/problems"
+if [ -x "$d/dyn" ]; then
+	env -i PATH=/usr/bin:/bin BC_STATS="$d/batch.jsonl" \
+		LD_PRELOAD="$top/out/lib/libbcshim.so" "$d/dyn" >"$d/batch.out" 2>&1 ||
+		echo "run with libbcshim.so failed" >>"$d/problems"
+	cmp -s "$d/want" "$d/batch.out" || echo "output with libbcshim.so differs" >>"$d/problems"
+	grep -q '"mode":"batch".*"write":1[,}].*"deferred":[1-9].*"way":"musl-preload"' \
+		"$d/batch.jsonl" 2>/dev/null ||
+		{ echo "the report lacks its write, a deferral or the way in:"; cat "$d/batch.jsonl"; } \
+			>>"$d/problems" 2>&1
+fi
+verdict "dynamic: LD_PRELOAD=libbcshim.so arms a dynamic musl program's entry, deferring" "$d/problems"
+
 # ---- entry state across vfork and an exit from a signal handler ---------
 
 d=$w/state
