@@ -10,7 +10,6 @@ cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
 scratch=$top/out/tests/thirdparty
 workload=$top/tests/thirdparty/workload.lua
-jobs=$(nproc 2>/dev/null || echo 2)
 . tests/tap.sh
 
 note() { echo "thirdparty: $*" >&2; }
@@ -27,23 +26,13 @@ fi
 rm -rf "$scratch"
 mkdir -p "$scratch/build" "$scratch/run"
 
-# build NAME CC...: extract a fresh tree and make Lua's posix target (no
-# readline, no dlopen).  CC replaces the Makefile's "gcc -std=gnu99", so
-# the dialect goes back in through MYCFLAGS; AR="ar rc": binutils warns
-# about the default "ar rcu"'s u.  The static link is CC's -static.
+# build NAME CC...: Lua built with CC (tools/build-lua.sh); static.
 build() {
 	name=$1 dir=$scratch/build/$1
 	shift
 	note "building lua with $* ($name)"
-	mkdir -p "$dir"
-	if ! tar -xzf "$lua_src" -C "$dir" --strip-components=1; then
-		not_ok "lua builds with $*" "cannot extract $lua_src"
-		return
-	fi
-	if ! make -C "$dir/src" -j"$jobs" posix CC="$*" MYCFLAGS=-std=gnu99 AR="ar rc" \
-		>"$dir/build.log" 2>&1; then
-		not_ok "lua builds with $*" "make failed; see $dir/build.log:" \
-			"$(tail -5 "$dir/build.log")"
+	if ! sh tools/build-lua.sh "$lua_src" "$dir" "$@" 2>"$scratch/build/$name.err"; then
+		not_ok "lua builds with $*" "$(cat "$scratch/build/$name.err")"
 	elif readelf -lW "$dir/src/lua" | grep -q INTERP; then
 		not_ok "lua builds with $*" "$dir/src/lua is not static (it has PT_INTERP)"
 	else
