@@ -108,6 +108,10 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 
 	if (E.hold || !__bc_on)
 		return 0;
+	if (E.backoff) {
+		E.backoff--;
+		return 0;
+	}
 	if (c.pred == PRED_ADVISE) {
 		if ((a[0] & 4095) || a[1] < 0 || (unsigned long)a[2] > MADV_WILLNEED)
 			return 0;
@@ -225,7 +229,12 @@ queue:
 	if (p.fd >= 0 && E.fd[p.fd].err)
 		return 0;  /* a flush for room made an error this call must report */
 	E.q[E.npend] = p;
-	__atomic_store_n(&E.npend, E.npend + 1, __ATOMIC_RELEASE);
+	/* The first call of a batch: sequentially consistent, against the
+	 * timer thread's going to sleep (__bc_timer_need). */
+	if (E.npend)
+		__atomic_store_n(&E.npend, E.npend + 1, __ATOMIC_RELEASE);
+	else
+		__atomic_store_n(&E.npend, 1, __ATOMIC_SEQ_CST);
 	if (p.fd >= 0)
 		target(p.fd);
 	if (E.npend == 1) {

@@ -79,6 +79,7 @@ struct bc_counters {
 	uint64_t probes;          /* the engine's own calls learning fds */
 	uint64_t mispredictions;
 	uint64_t timer_wakeups;   /* the timer thread's, not the program's */
+	uint64_t backoffs;        /* spells of direct calls after useless flushes */
 	uint64_t flushes[FL_NREASONS];
 	uint64_t flush_by[BC_NR_MAX + 1];  /* dependency flushes, by syscall */
 };
@@ -96,6 +97,9 @@ struct bc_engine {
 	char *arena;
 	long owner;         /* pid the pending calls and counters belong to */
 	int hold;           /* an exec is under way: defer nothing */
+	unsigned useless;   /* flushes in a row that merged nothing */
+	unsigned backoff;   /* deferrable calls still to go direct */
+	unsigned backoff_len; /* the current spell's length */
 	int64_t euid;       /* -1: not known */
 	struct bc_config cfg;
 	struct bc_counters n;

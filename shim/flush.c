@@ -180,7 +180,11 @@ static void run_page(unsigned from, unsigned to)
 {
 	uint64_t operand[2];
 
-	bc_page_init(&page);
+	/* Only the code is new: the header stays valid, and every register
+	 * the code reads is set below. */
+	if (page.magic != BC_MAGIC)
+		bc_page_init(&page);
+	page.code_len = 0;
 	for (unsigned i = from; i < to; i++) {
 		unsigned w = (i - from) * BC_WIN_SIZE;
 		for (int k = 0; k < 6; k++)
@@ -195,6 +199,31 @@ static void run_page(unsigned from, unsigned to)
 		check(&ops[i], (long)page.reg[(i - from) * BC_WIN_SIZE]);
 }
 
+/* Deferral only pays when calls merge.  After BACKOFF_AFTER flushes in a
+ * row that merged nothing (a shell's echo > file, tar's write, fchown,
+ * fchmod, futimens, close), the next calls that could wait go direct;
+ * the spell doubles each time it is needed again, up to BACKOFF_MAX. */
+#define BACKOFF_AFTER 8
+#define BACKOFF_MIN 64
+#define BACKOFF_MAX 65536
+
+static void backoff(unsigned saved)
+{
+	if (saved) {
+		E.useless = 0;
+		E.backoff_len = 0;
+		return;
+	}
+	if (++E.useless < BACKOFF_AFTER)
+		return;
+	E.useless = 0;
+	E.backoff_len = E.backoff_len ? E.backoff_len * 2 : BACKOFF_MIN;
+	if (E.backoff_len > BACKOFF_MAX)
+		E.backoff_len = BACKOFF_MAX;
+	E.backoff = E.backoff_len;
+	E.n.backoffs++;
+}
+
 hidden void __bc_run_queue_for(int reason, long nr)
 {
 	unsigned n;
@@ -205,6 +234,7 @@ hidden void __bc_run_queue_for(int reason, long nr)
 		compile_opcodes();
 	n = merge();
 	E.n.issued += n;
+	backoff(E.npend - n);
 	E.n.flushes[reason]++;
 	if (reason == FL_DEP)
 		E.n.flush_by[(unsigned long)nr < BC_NR_MAX ? nr : BC_NR_MAX]++;

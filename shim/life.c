@@ -123,6 +123,8 @@ static void report(uint64_t total)
 	}
 	__bc_put("}},\"timer_wakeups\":");
 	__bc_put_num(E.n.timer_wakeups);
+	__bc_put(",\"backoffs\":");
+	__bc_put_num(E.n.backoffs);
 	__bc_put(",\"config\":{\"way\":\"");
 	__bc_put(way);
 	__bc_put("\",\"level\":\"strict\",\"executor\":\"direct\",\"max_delay_us\":");

@@ -16,7 +16,7 @@
 
 #define E __bc_e
 #define STACK_SIZE (64 * 1024)
-#define QUIET_POLLS 200   /* polls with nothing pending before it sleeps */
+#define QUIET_POLLS 4     /* polls with no new batch before it sleeps */
 
 /* Start fn on a new thread of this process with the given stack and TLS
  * block; its tid or -errno (tramp.S). */
@@ -74,6 +74,8 @@ static void timer_main(void)
 					__bc_run_queue_for(FL_TIME, -1);
 				__bc_unlock();
 			}
+		} else if (b != seen) {
+			quiet = 0;
 		} else if (++quiet >= QUIET_POLLS) {
 			__atomic_store_n(&asleep, 1, __ATOMIC_SEQ_CST);
 			while (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST) &&
