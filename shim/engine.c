@@ -201,6 +201,10 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		}
 		goto queue;
 	case PRED_CLOSE:
+		/* A close reports what its fd's pending calls did: it waits
+		 * for them, it cannot be answered before them. */
+		if (f->npend)
+			return 0;
 		p.a[0] = p.fd;
 		f->closing = 1;
 		goto queue;
@@ -347,8 +351,12 @@ hidden int __bc_before(long nr, long a[6], long *res)
 		done = defer(nr, c, a, res);
 		__bc_unlock();
 	}
-	if (!done)
+	if (!done) {
 		depend(nr, c, a);
+		/* The flush it needed may have found an error owed to it. */
+		if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
+			done = owed(nr, fd, res);
+	}
 	__bc_leave();
 	return done;
 }

@@ -55,8 +55,12 @@ script musl
 # Debian's Lua 5.4 built unmodified against the patched musl.
 script thirdparty
 
-# The deferral engine: random call sequences with and without it.
+# The deferral engine: random call sequences with and without it; Debian's
+# programs with and without it; faults (ENOSPC, EPIPE, EINTR, EAGAIN,
+# signals, SIGTERM, SIGKILL).
 script random
+script diff
+script faults
 
 # bctrial: statistics, equivalence, nondeterminism, errors, suites.
 script trial
