@@ -33,8 +33,8 @@ enum {
 	CL_FDALLOC = 1,  /* returns new fds: the lowest-fd rule sees pending closes */
 	CL_BLOCKS = 2,   /* may wait for another party */
 	CL_REFINE = 4,   /* its class depends on its arguments (classify.c) */
-	CL_CHANGES = 8,  /* changes what an fd number or the caller is: the
-			    engine must see its result (engine.c, learn) */
+	CL_CHANGES = 8,  /* changes what an fd number or the caller is, or
+			    ends the program: the engine must see it (engine.c) */
 };
 
 struct bc_class {
@@ -142,7 +142,7 @@ struct bc_class {
 	X(newfstatat,     DEP_ALL,  PRED_NO,    -1, CL_REFINE) \
 	X(statx,          DEP_ALL,  PRED_NO,    -1, CL_REFINE) \
 	/* the end of the program, another program, a child, new credentials */ \
-	X(exit_group,     DEP_ALL,  PRED_NO,    -1, 0) \
+	X(exit_group,     DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(execve,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(execveat,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(fork,           DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \

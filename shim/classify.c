@@ -54,3 +54,14 @@ hidden struct bc_class __bc_refine(long nr, const long a[6], struct bc_class c)
 	}
 	return c;
 }
+
+hidden unsigned char __bc_pass[BC_NR_MAX];
+
+hidden void __bc_classify_start(void)
+{
+	for (int nr = 0; nr < BC_NR_MAX; nr++) {
+		const struct bc_class *c = &__bc_class_table[nr];
+		if (c->listed && !c->pred && !(c->flags & (CL_CHANGES | CL_REFINE)))
+			__bc_pass[nr] = c->dep == DEP_NONE ? PASS_ALWAYS : PASS_IF_EMPTY;
+	}
+}

@@ -316,7 +316,6 @@ static int ending(long nr)
 hidden int __bc_before(long nr, long a[6], long *res)
 {
 	struct bc_class c;
-	struct bc_thread *t;
 	int fd, done = 0;
 
 	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth)
@@ -328,8 +327,7 @@ hidden int __bc_before(long nr, long a[6], long *res)
 		__bc_vforked = 0;
 	}
 	__bc_depth++;
-	if ((t = __bc_thread()))
-		__bc_count(t, nr);
+	__bc_seen(nr);
 	if (ending(nr)) {
 		__bc_leave();
 		__bc_engine_end(nr == SYS_exit_group ? FL_EXIT : FL_EXEC, nr,

@@ -10,6 +10,7 @@
 #include "bc.h"
 #include "classes.h"
 #include "env.h"
+#include "stats.h"
 
 #define hidden __attribute__((__visibility__("hidden")))
 
@@ -97,7 +98,8 @@ struct bc_engine {
 	char *arena;
 	long owner;         /* pid the pending calls and counters belong to */
 	int hold;           /* an exec is under way: defer nothing */
-	unsigned useless;   /* flushes in a row that merged nothing */
+	int any_owed;       /* some fd has been owed a misprediction's error */
+	unsigned win_flushes, win_deferred, win_saved; /* the backoff's window */
 	unsigned backoff;   /* deferrable calls still to go direct */
 	unsigned backoff_len; /* the current spell's length */
 	int64_t euid;       /* -1: not known */
@@ -108,6 +110,8 @@ struct bc_engine {
 };
 
 extern hidden struct bc_engine __bc_e;
+/* The classification table, by syscall number (classes.h). */
+extern hidden const struct bc_class __bc_class_table[BC_NR_MAX];
 /* Nonzero once armed and until the end: calls go through the engine. */
 extern hidden int __bc_on;
 /* Per thread: the engine is running on this thread's stack (a signal
@@ -130,6 +134,35 @@ static inline void __bc_leave(void)
 		__bc_raise_postponed();
 }
 
+/* Per syscall: PASS_ALWAYS if it is never deferred, changes nothing the
+ * engine knows and depends on nothing; PASS_IF_EMPTY if that holds while
+ * nothing is pending; 0 otherwise (__bc_classify_start). */
+enum { PASS_NEVER, PASS_ALWAYS, PASS_IF_EMPTY };
+extern hidden unsigned char __bc_pass[BC_NR_MAX];
+/* Fill __bc_pass from the table. */
+hidden void __bc_classify_start(void);
+
+/* Whether call nr can go straight to the kernel, the engine only counting
+ * it: the common case, kept cheap. */
+static inline int __bc_passes(long nr)
+{
+	unsigned p;
+
+	if ((unsigned long)nr >= BC_NR_MAX || !(p = __bc_pass[nr]))
+		return 0;
+	return (p == PASS_ALWAYS || !__atomic_load_n(&__bc_e.npend, __ATOMIC_RELAXED)) &&
+	       !__bc_e.any_owed && !__bc_depth && !__bc_vforked;
+}
+
+/* Count call nr for the report, as seen on the calling thread. */
+static inline void __bc_seen(long nr)
+{
+	struct bc_thread *t = __bc_thread();
+
+	if (t)
+		__bc_count(t, nr);
+}
+
 /* Before call nr: 1 if it was deferred or answered (*res: its result,
  * -errno), else 0 once what it depends on has been flushed: the caller
  * issues it, then reports its result to __bc_after. */
@@ -147,7 +180,6 @@ hidden void __bc_engine_end(int reason, long nr, int final);
 hidden void __bc_engine_settle(int reason);
 /* In a fork child: pending calls belong to the parent; start afresh. */
 hidden void __bc_engine_child(void);
-extern hidden const struct bc_class __bc_class_table[BC_NR_MAX];
 /* The class of a CL_REFINE call c, from its arguments. */
 hidden struct bc_class __bc_refine(long nr, const long a[6], struct bc_class c);
 

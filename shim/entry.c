@@ -15,6 +15,12 @@ hidden long __bc_entry_call(long nr, const long *arg, unsigned flags)
 {
 	long a[6], r;
 
+	if (__bc_passes(nr)) {
+		__bc_seen(nr);
+		if (flags & BC_CALL_CP)
+			return __bc_syscall(nr, arg, flags);
+		return __bc_raw6(nr, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5]);
+	}
 	for (int i = 0; i < 6; i++)
 		a[i] = arg[i];
 	if (__bc_before(nr, a, &r))

@@ -119,8 +119,10 @@ static void mispredicted(const struct bc_pend *p, long err)
 		/* The kernel signalled the timer thread, which blocks all
 		 * signals: the program must see its SIGPIPE. */
 		__bc_raw6(SYS_kill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0), SIGPIPE, 0, 0, 0, 0);
-	if (p->fd >= 0 && p->pred != PRED_CLOSE && err < 0)
+	if (p->fd >= 0 && p->pred != PRED_CLOSE && err < 0) {
 		E.fd[p->fd].err = -err;
+		E.any_owed = 1;
+	}
 }
 
 /* A merged write came back short: issue the rest as the program's later
@@ -199,29 +201,34 @@ static void run_page(unsigned from, unsigned to)
 		check(&ops[i], (long)page.reg[(i - from) * BC_WIN_SIZE]);
 }
 
-/* Deferral only pays when calls merge.  After BACKOFF_AFTER flushes in a
- * row that merged nothing (a shell's echo > file, tar's write, fchown,
- * fchmod, futimens, close), the next calls that could wait go direct;
- * the spell doubles each time it is needed again, up to BACKOFF_MAX. */
-#define BACKOFF_AFTER 8
+/* Deferral only pays when calls merge: each deferred call costs a copy
+ * and its share of a flush, each merged one saves a kernel entry.  Every
+ * WINDOW flushes, if fewer than one in SAVE_SHARE of the calls deferred
+ * in them merged away (a shell's echo >> file; tar's write, futimens,
+ * fchown, fchmod on each file), the next calls that could wait go direct:
+ * BACKOFF_MIN of them, doubling each time it happens again in a row, up
+ * to BACKOFF_MAX. */
+#define WINDOW 8
+#define SAVE_SHARE 4
 #define BACKOFF_MIN 64
 #define BACKOFF_MAX 65536
 
-static void backoff(unsigned saved)
+static void backoff(unsigned deferred, unsigned saved)
 {
-	if (saved) {
-		E.useless = 0;
+	E.win_deferred += deferred;
+	E.win_saved += saved;
+	if (++E.win_flushes < WINDOW)
+		return;
+	if (E.win_saved * SAVE_SHARE >= E.win_deferred) {
 		E.backoff_len = 0;
-		return;
+	} else {
+		E.backoff_len = E.backoff_len ? E.backoff_len * 2 : BACKOFF_MIN;
+		if (E.backoff_len > BACKOFF_MAX)
+			E.backoff_len = BACKOFF_MAX;
+		E.backoff = E.backoff_len;
+		E.n.backoffs++;
 	}
-	if (++E.useless < BACKOFF_AFTER)
-		return;
-	E.useless = 0;
-	E.backoff_len = E.backoff_len ? E.backoff_len * 2 : BACKOFF_MIN;
-	if (E.backoff_len > BACKOFF_MAX)
-		E.backoff_len = BACKOFF_MAX;
-	E.backoff = E.backoff_len;
-	E.n.backoffs++;
+	E.win_flushes = E.win_deferred = E.win_saved = 0;
 }
 
 hidden void __bc_run_queue_for(int reason, long nr)
@@ -234,7 +241,7 @@ hidden void __bc_run_queue_for(int reason, long nr)
 		compile_opcodes();
 	n = merge();
 	E.n.issued += n;
-	backoff(E.npend - n);
+	backoff(E.npend, E.npend - n);
 	E.n.flushes[reason]++;
 	if (reason == FL_DEP)
 		E.n.flush_by[(unsigned long)nr < BC_NR_MAX ? nr : BC_NR_MAX]++;

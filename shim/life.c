@@ -141,6 +141,7 @@ hidden int __bc_engine_start(int close_ok, const char *how)
 	long m;
 
 	settings();
+	__bc_classify_start();
 	E.cfg.close_ok = close_ok;
 	E.fdgen = 1;
 	E.euid = -1;

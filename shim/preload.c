@@ -62,14 +62,11 @@ hidden const unsigned char __bc_opaque_kind[NOPAQUE] = {
 /* Armed through the patched musl's entry: interpose nothing. */
 static int musl_way;
 
-static void *real(int i)
+/* libc's function i, found on first use. */
+__attribute__((__noinline__, __cold__)) static void *resolve(int i)
 {
-	void *f = __atomic_load_n(&__bc_real[i], __ATOMIC_ACQUIRE);
+	void *f = dlsym ? dlsym(((void *)-1l) /* RTLD_NEXT */, real_name[i]) : NULL;
 
-	if (f)
-		return f;
-	if (dlsym)
-		f = dlsym(((void *)-1l) /* RTLD_NEXT */, real_name[i]);
 	if (!f) {
 		__bc_say("cannot find libc's own function:");
 		__bc_say(real_name[i]);
@@ -77,6 +74,13 @@ static void *real(int i)
 	}
 	__atomic_store_n(&__bc_real[i], f, __ATOMIC_RELEASE);
 	return f;
+}
+
+static inline void *real(int i)
+{
+	void *f = __atomic_load_n(&__bc_real[i], __ATOMIC_RELAXED);
+
+	return f ? f : resolve(i);
 }
 
 /* The stubs' slow path: libc's function, once what it needs is done. */
@@ -111,12 +115,18 @@ static long errno_ret(long r)
 
 /* Call nr through the engine; libc's function i issues it if it is not
  * deferred. */
-static long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
+static inline __attribute__((__always_inline__))
+long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	long a[6] = { a0, a1, a2, a3, a4, a5 }, r;
+	long a[6], r;
 
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	if (__bc_passes(nr)) {
+		__bc_seen(nr);
+		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	}
+	a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3, a[4] = a4, a[5] = a5;
 	if (__bc_before(nr, a, &r))
 		return errno_ret(r);
 	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
