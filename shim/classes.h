@@ -97,7 +97,7 @@ struct bc_class {
 	X(getsockname,    DEP_ALL,  PRED_NO,     0, 0) \
 	X(getpeername,    DEP_ALL,  PRED_NO,     0, 0) \
 	X(fcntl,          DEP_ALL,  PRED_NO,     0, CL_FDALLOC | CL_BLOCKS | CL_REFINE | CL_CHANGES) \
-	X(ioctl,          DEP_ALL,  PRED_NO,     0, CL_BLOCKS) \
+	X(ioctl,          DEP_ALL,  PRED_NO,     0, CL_BLOCKS | CL_CHANGES) \
 	X(flock,          DEP_ALL,  PRED_NO,     0, CL_BLOCKS) \
 	/* fd allocation: after pending closes (the lowest-fd rule) */ \
 	X(open,           DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS | CL_CHANGES) \
@@ -138,7 +138,7 @@ struct bc_class {
 	X(rt_sigtimedwait,DEP_ALL,  PRED_NO,    -1, CL_BLOCKS) \
 	X(futex,          DEP_ALL,  PRED_NO,    -1, CL_BLOCKS | CL_REFINE) \
 	/* refined by their arguments */ \
-	X(mmap,           DEP_ALL,  PRED_NO,    -1, CL_REFINE) \
+	X(mmap,           DEP_ALL,  PRED_NO,    -1, CL_REFINE | CL_CHANGES) \
 	X(newfstatat,     DEP_ALL,  PRED_NO,    -1, CL_REFINE) \
 	X(statx,          DEP_ALL,  PRED_NO,    -1, CL_REFINE) \
 	/* the end of the program, another program, a child, new credentials */ \
@@ -148,7 +148,7 @@ struct bc_class {
 	X(fork,           DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(vfork,          DEP_ALL,  PRED_NO,    -1, 0) \
 	X(clone,          DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
-	X(clone3,         DEP_ALL,  PRED_NO,    -1, 0) \
+	X(clone3,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setuid,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setreuid,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setresuid,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \

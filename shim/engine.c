@@ -1,6 +1,7 @@
 /* The deferral engine's decisions: which calls wait, which flush first. */
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -71,19 +72,27 @@ static void gather(char *to, const struct iovec *iov, long cnt)
 	}
 }
 
+/* A write that cannot block: a flush holding the lock never waits on
+ * another of the process's threads. */
+static int never_blocks(const struct bc_fd *f)
+{
+	return f->type == FT_REG || f->type == FT_MEMDEV;
+}
+
 static int writable(const struct bc_fd *f)
 {
 	return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & (O_DIRECT | O_PATH));
 }
 
-/* May the fd's metadata change be predicted to succeed? */
-static int meta_ok(const struct bc_fd *f, int owner_only)
+/* May the fd's metadata change be predicted to succeed?  root_only: the
+ * change needs privilege (fchown), not just ownership. */
+static int meta_ok(const struct bc_fd *f, int root_only)
 {
 	if (f->type != FT_REG || !writable(f))
 		return 0;
 	if (E.euid < 0)
 		E.euid = __bc_raw6(SYS_geteuid, 0, 0, 0, 0, 0, 0);
-	return E.euid == 0 || (!owner_only && f->uid == E.euid);
+	return E.euid == 0 || (!root_only && f->uid == E.euid);
 }
 
 static int time_ok(const struct timespec *t)
@@ -122,17 +131,20 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 	p.fd = a[c.fdarg];
 	if (p.fd < 0 || p.fd >= BC_FD_MAX || (c.pred == PRED_CLOSE && !E.cfg.close_ok))
 		return 0;
-	if (!(f = __bc_fd_for_defer(p.fd, c.pred != PRED_WRITE && c.pred != PRED_CLOSE)) ||
+	if (!(f = __bc_fd_for_defer(p.fd, E.threaded ||
+				    (c.pred != PRED_WRITE && c.pred != PRED_CLOSE))) ||
 	    f->closing)
 		return 0;
 	switch (c.pred) {
 	case PRED_WRITE:
 		if (f->type == FT_DGRAM && (nr == SYS_sendto || nr == SYS_sendmsg))
 			goto send;
-		if (f->type == FT_FILE && nr != SYS_write && nr != SYS_writev)
+		if ((nr == SYS_sendto || nr == SYS_sendmsg) && f->type != FT_STREAM)
 			return 0;
 		if (f->type != FT_REG && f->type != FT_FIFO && f->type != FT_STREAM &&
-		    f->type != FT_CHR && f->type != FT_FILE)
+		    f->type != FT_CHR && f->type != FT_MEMDEV && f->type != FT_FILE)
+			return 0;
+		if ((E.threaded && !never_blocks(f)) || (E.shared_maps && f->type != FT_MEMDEV))
 			return 0;
 		if (!writable(f) || ((f->flags & O_NONBLOCK) && f->type != FT_REG))
 			return 0;
@@ -151,7 +163,7 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		p.nr = SYS_write;
 		break;
 	case PRED_PWRITE:
-		if (f->type != FT_REG || !writable(f) || a[3] < 0)
+		if (f->type != FT_REG || !writable(f) || a[3] < 0 || E.shared_maps)
 			return 0;
 		if (nr == SYS_pwrite64)
 			buf = (const void *)a[1], len = a[2];
@@ -161,7 +173,7 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		p.a[3] = a[3];
 		break;
 	send:
-		if (f->flags & O_NONBLOCK)
+		if ((f->flags & O_NONBLOCK) || E.threaded)
 			return 0;
 		if (nr == SYS_sendto) {
 			if (a[3])
@@ -249,7 +261,7 @@ queue:
 	*res = p.want;
 	if (E.npend == BC_QUEUE_MAX)
 		__bc_run_queue_for(FL_FULL, -1);
-	else if (E.used >= (size_t)E.cfg.max_bytes)
+	else if (E.used && E.used >= (size_t)E.cfg.max_bytes)
 		__bc_run_queue_for(FL_BYTES, -1);
 	return 1;
 }
@@ -263,7 +275,8 @@ static int observer_waits(int fd)
 		return 1;
 	f = __bc_fd_get(fd);
 	if (!f || f->npend || f->closing || !f->known_id ||
-	    (f->type != FT_REG && f->type != FT_DIR && f->type != FT_CHR))
+	    (f->type != FT_REG && f->type != FT_DIR && f->type != FT_CHR &&
+	     f->type != FT_MEMDEV))
 		return 1;
 	for (unsigned i = 0; i < E.ntarget; i++) {
 		struct bc_fd *g = &E.fd[E.target[i]];
@@ -335,9 +348,13 @@ hidden int __bc_before(long nr, long a[6], long *res)
 		return 0;
 	}
 	c = __bc_classify(nr, a);
+	if ((nr == SYS_clone && (a[0] & CLONE_VM)) ||
+	    (nr == SYS_clone3 && a[0] && (*(const uint64_t *)a[0] & CLONE_VM)))
+		__bc_engine_threaded();
 	if (__bc_in_handler) {
-		/* A handler's calls wait for nothing: the program it interrupted
-		 * may be blocked waiting for them (a self-pipe). */
+		/* A handler's calls are not deferred, and go after what is
+		 * pending: the program it interrupted may be blocked waiting
+		 * for them (a self-pipe). */
 		c.dep = DEP_ALL;
 		c.pred = PRED_NO;
 	}
@@ -397,8 +414,9 @@ static void learn(long nr, const long a[6], long res)
 			__bc_fd_copy(a[0], a[1]);
 		break;
 	case SYS_fcntl:
+		/* Status flags belong to the open file, which duplicates share. */
 		if (a[1] == F_SETFL)
-			__bc_fd_forget(a[0]);
+			E.fdgen++;
 		else if (res >= 0 && (a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC))
 			__bc_fd_copy(a[0], res);
 		break;
@@ -416,6 +434,14 @@ static void learn(long nr, const long a[6], long res)
 			for (long fd = a[0]; fd <= a[1] && fd < BC_FD_MAX; fd++)
 				__bc_fd_forget(fd);
 		break;
+	case SYS_ioctl:
+		if (a[1] == FIONBIO)
+			E.fdgen++;
+		break;
+	case SYS_mmap:
+		if (res >= 0 && (a[3] & MAP_SHARED) && a[4] >= 0)
+			E.shared_maps = 1;
+		break;
 	case SYS_setuid:
 	case SYS_setreuid:
 	case SYS_setresuid:
@@ -423,11 +449,13 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_capset:
 	case SYS_prctl:
 		E.euid = -1;
+		__bc_timer_retire();
 		break;
 	case SYS_execve:
 	case SYS_execveat:
 		/* It failed: its report is out, so count afresh. */
 		__bc_stats_forget(0);
+		__builtin_memset(&E.n, 0, sizeof E.n);
 		E.hold = 0;
 		break;
 	default:
@@ -441,8 +469,8 @@ hidden void __bc_after(long nr, const long a[6], long res)
 	if (!__bc_on || __bc_depth || __bc_vforked || (unsigned long)nr >= BC_NR_MAX ||
 	    !(__bc_class_table[nr].flags & CL_CHANGES))
 		return;
-	if (nr == SYS_fork || nr == SYS_clone) {
-		if (res == 0 && (nr == SYS_fork || !(a[0] & CLONE_VM)))
+	if (nr == SYS_fork || nr == SYS_clone || nr == SYS_clone3) {
+		if (res == 0 && (nr == SYS_fork || (nr == SYS_clone && !(a[0] & CLONE_VM))))
 			__bc_engine_child();
 		return;
 	}

@@ -15,7 +15,7 @@
 #define hidden __attribute__((__visibility__("hidden")))
 
 #define BC_FD_MAX     1024   /* fds tracked; calls on higher ones go direct */
-#define BC_QUEUE_MAX  1024   /* pending calls: one writev's worth (IOV_MAX) */
+#define BC_QUEUE_MAX  1024   /* pending calls */
 #define BC_SINGLE_MAX 8192   /* a bigger write flushes and goes direct */
 #define BC_NR_MAX     512    /* syscall numbers classified and counted */
 #define BC_TARGETS_MAX 16    /* distinct fds with pending calls, tracked */
@@ -27,7 +27,7 @@ enum bc_flush_reason {
 	FL_TIME,     /* BC_MAX_DELAY_US passed (the timer thread) */
 	FL_EXIT,     /* exit, _exit, exit_group */
 	FL_EXEC,     /* execve and friends */
-	FL_FORK,     /* fork, vfork, clone */
+	FL_FORK,     /* vfork (fork and clone are dependency points) */
 	FL_SIGNAL,   /* a fatal signal with default disposition */
 	FL_LIBC,     /* a libc function whose own calls the preload cannot see */
 	FL_UNLOAD,   /* the library's destructor */
@@ -41,7 +41,9 @@ enum bc_ftype {
 	FT_FILE,    /* opened by a path outside /dev and /proc, not probed:
 		       a regular file, a FIFO, perhaps a device; never a
 		       socket or a directory open for writing */
-	FT_REG, FT_DIR, FT_FIFO, FT_STREAM, FT_DGRAM, FT_CHR, FT_TTY, FT_OTHER
+	FT_REG, FT_DIR, FT_FIFO, FT_STREAM, FT_DGRAM,
+	FT_MEMDEV,  /* a memory device (/dev/null, /dev/zero...): never blocks */
+	FT_CHR, FT_TTY, FT_OTHER
 };
 
 struct bc_fd {
@@ -99,6 +101,11 @@ struct bc_engine {
 	long owner;         /* pid the pending calls and counters belong to */
 	int hold;           /* an exec is under way: defer nothing */
 	int any_owed;       /* some fd has been owed a misprediction's error */
+	int threaded;       /* another thread may exist: only writes that cannot
+			       block wait (a flush blocked on a pipe would hold
+			       up the thread that drains it) */
+	int shared_maps;    /* a file is mapped shared: its data is seen
+			       without a call, so regular-file writes go direct */
 	unsigned win_flushes, win_deferred, win_saved; /* the backoff's window */
 	unsigned backoff;   /* deferrable calls still to go direct */
 	unsigned backoff_len; /* the current spell's length */
@@ -220,11 +227,18 @@ hidden void __bc_run_queue_for(int reason, long nr);
 
 /* The process-wide lock; not recursive. */
 hidden void __bc_lock(void);
+/* The lock if it is free now; nonzero if taken. */
+hidden int __bc_trylock(void);
 hidden void __bc_unlock(void);
 /* Start the timer thread if this process has none; lock held. */
 hidden void __bc_timer_need(void);
 /* The timer thread is gone (in a fork child). */
 hidden void __bc_timer_forget(void);
+/* The timer thread must end: the process's credentials changed, which a
+ * raw thread does not follow; the next batch starts a new one. */
+hidden void __bc_timer_retire(void);
+/* Another thread is starting: see bc_engine.threaded. */
+hidden void __bc_engine_threaded(void);
 
 /* Take over fatal signals whose disposition is the default. */
 hidden void __bc_signals_start(void);

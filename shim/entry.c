@@ -45,4 +45,6 @@ hidden void __bc_entry_event(int ev)
 		__bc_engine_end(FL_EXIT, SYS_exit_group, 1);
 	else if (ev == BC_EV_VFORK)
 		__bc_engine_settle(FL_FORK);
+	else if (ev == BC_EV_THREAD_START)
+		__bc_engine_threaded();
 }

@@ -38,6 +38,8 @@ static int type_of(int fd, const struct stat *st)
 	case S_IFIFO:
 		return FT_FIFO;
 	case S_IFCHR:
+		if ((st->st_rdev >> 8 & 0xfff) == 1)
+			return FT_MEMDEV;
 		return tty_major(st->st_rdev) ? FT_TTY : FT_CHR;
 	case S_IFSOCK:
 		E.n.probes++;
@@ -183,4 +185,5 @@ hidden void __bc_engine_forget_fds(void)
 		E.fd[fd].err = 0;
 	__bc_unlock();
 	__bc_leave();
+	__bc_timer_retire();
 }

@@ -33,6 +33,23 @@ hidden void __bc_flush_thread(long tid)
 	timer_tid = tid;
 }
 
+/* Writes to a device keep their boundaries (a tun device, /dev/kmsg); a
+ * memory device (/dev/null) has none. */
+static int mergeable(const struct bc_pend *p)
+{
+	return p->fd < 0 || E.fd[p->fd].type != FT_CHR;
+}
+
+/* A pipe's writes of up to PIPE_BUF bytes are atomic against its other
+ * writers: merged, they must stay within it.  A file opened by path may
+ * be a FIFO: probed once its merges would pass that. */
+static long merge_max(int fd, long want)
+{
+	if (want > 4096 && E.fd[fd].type == FT_FILE)
+		__bc_fd_identify(fd);
+	return E.fd[fd].type == FT_FIFO || E.fd[fd].type == FT_FILE ? 4096 : 1L << 20;
+}
+
 static unsigned merge(void)
 {
 	unsigned n = 0, i = 0, nmsg = 0;
@@ -47,9 +64,10 @@ static unsigned merge(void)
 			o->a[k] = p->a[k];
 		o->want = p->want;
 		o->first = i;
-		for (; j < E.npend; j++) {
+		for (; j < E.npend && mergeable(p); j++) {
 			q = &E.q[j];
-			if (q->pred != p->pred || q->fd != p->fd)
+			if (q->pred != p->pred || q->fd != p->fd ||
+			    o->a[2] + q->a[2] > merge_max(p->fd, o->a[2] + q->a[2]))
 				break;
 			if (p->pred == PRED_WRITE && q->a[1] == o->a[1] + o->a[2]) {
 				o->a[2] += q->a[2];

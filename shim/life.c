@@ -98,6 +98,8 @@ static void report(uint64_t total)
 	__bc_put_num(total);
 	__bc_put(",\"issued_by_flushes\":");
 	__bc_put_num(E.n.issued);
+	__bc_put(",\"answered\":");
+	__bc_put_num(E.n.answered);
 	__bc_put(",\"probes\":");
 	__bc_put_num(E.n.probes);
 	__bc_put(",\"mispredictions\":");
@@ -116,7 +118,11 @@ static void report(uint64_t total)
 		if (!E.n.flush_by[nr])
 			continue;
 		__bc_put(first ? "\"" : ",\"");
-		__bc_put(nr < BC_NR_MAX ? __bc_sys_name(nr) : "other");
+		if (nr < BC_NR_MAX) {
+			__bc_sys_put(nr);
+		} else {
+			__bc_put("other");
+		}
 		__bc_put("\":");
 		__bc_put_num(E.n.flush_by[nr]);
 		first = 0;
@@ -164,7 +170,10 @@ hidden int __bc_engine_start(int close_ok, const char *how)
 
 hidden void __bc_engine_end(int reason, long nr, int final)
 {
-	if (!__atomic_load_n(&__bc_on, __ATOMIC_ACQUIRE))
+	/* A vfork child's exit or exec shares the parent's memory but not
+	 * its queue's fds: it is not the parent's end. */
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_ACQUIRE) ||
+	    __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
 		return;
 	/* Interrupting the engine itself (a handler that exits): the queue
 	 * is mid-change and cannot be run. */
@@ -193,6 +202,18 @@ hidden void __bc_engine_settle(int reason)
 	__bc_leave();
 }
 
+hidden void __bc_engine_threaded(void)
+{
+	if (!__bc_on || E.threaded)
+		return;
+	__bc_depth++;
+	__bc_lock();
+	__bc_run_queue_for(FL_DEP, SYS_clone);
+	E.threaded = 1;
+	__bc_unlock();
+	__bc_leave();
+}
+
 hidden void __bc_engine_child(void)
 {
 	E.lock = 0;
@@ -206,6 +227,12 @@ hidden void __bc_engine_child(void)
 	E.npend = 0;
 	E.used = 0;
 	E.hold = 0;
+	E.threaded = 0;
+	E.any_owed = 0;
+	E.backoff = E.backoff_len = 0;
+	E.win_flushes = E.win_deferred = E.win_saved = 0;
+	for (int fd = 0; fd < BC_FD_MAX; fd++)
+		E.fd[fd].err = 0;
 	E.fdgen++;
 	E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
 	__builtin_memset(&E.n, 0, sizeof E.n);

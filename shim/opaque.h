@@ -5,7 +5,8 @@
  *   FORGET  flush, then forget every fd and the caller's identity: it may
  *           close fds or change credentials without the engine seeing it
  *   EXEC    flush, write the report, and defer nothing more
- *   VFORK   flush; the child shares memory but not the fd table */
+ *   VFORK   flush; the child shares memory but not the fd table
+ *   THREAD  flush; from now on only writes that cannot block wait */
 #define BC_OPAQUE(X) \
 	/* stdio: its buffers reach the kernel inside libc */ \
 	X(fopen, FLUSH) X(fopen64, FLUSH) X(fdopen, FLUSH) X(fflush, FLUSH) X(fflush_unlocked, FLUSH) \
@@ -33,6 +34,11 @@
 	X(mkostemp, FLUSH) X(mkostemps, FLUSH) X(mkstemps, FLUSH) \
 	/* children made inside libc */ \
 	X(popen, FLUSH) X(system, FLUSH) X(posix_spawn, FLUSH) X(posix_spawnp, FLUSH) \
+	X(daemon, FLUSH) X(forkpty, FLUSH) X(openpty, FLUSH) X(login_tty, FLUSH) \
+	X(pthread_create, THREAD) \
+	/* messages written inside libc */ \
+	X(__assert_fail, FLUSH) X(__assert_perror_fail, FLUSH) X(syslog, FLUSH) \
+	X(vsyslog, FLUSH) X(__syslog_chk, FLUSH) X(__vsyslog_chk, FLUSH) \
 	/* paths: they may name a file with calls pending */ \
 	X(stat, FLUSH) X(stat64, FLUSH) X(lstat, FLUSH) X(lstat64, FLUSH) X(__xstat, FLUSH) \
 	X(__xstat64, FLUSH) X(__lxstat, FLUSH) X(__lxstat64, FLUSH) X(__fxstatat, FLUSH) \
@@ -51,7 +57,7 @@
 	X(sync_file_range, FLUSH) X(fallocate, FLUSH) X(fallocate64, FLUSH) \
 	X(posix_fallocate, FLUSH) X(posix_fallocate64, FLUSH) X(sendfile, FLUSH) \
 	X(sendfile64, FLUSH) X(copy_file_range, FLUSH) X(splice, FLUSH) X(tee, FLUSH) \
-	X(vmsplice, FLUSH) X(readahead, FLUSH) X(mmap, FLUSH) X(mmap64, FLUSH) X(munmap, FLUSH) \
+	X(vmsplice, FLUSH) X(readahead, FLUSH) X(munmap, FLUSH) \
 	X(mremap, FLUSH) X(msync, FLUSH) \
 	/* other parties: children, signals, sockets, terminals, time */ \
 	X(wait, FLUSH) X(waitpid, FLUSH) X(wait3, FLUSH) X(wait4, FLUSH) X(waitid, FLUSH) X(kill, FLUSH) \
@@ -62,7 +68,7 @@
 	X(pselect, FLUSH) X(epoll_wait, FLUSH) X(epoll_pwait, FLUSH) X(sleep, FLUSH) \
 	X(usleep, FLUSH) X(nanosleep, FLUSH) X(clock_nanosleep, FLUSH) X(pause, FLUSH) \
 	X(sigsuspend, FLUSH) X(sigwait, FLUSH) X(sigwaitinfo, FLUSH) X(sigtimedwait, FLUSH) \
-	X(flock, FLUSH) X(lockf, FLUSH) X(lockf64, FLUSH) X(ioctl, FLUSH) X(tcsetattr, FLUSH) \
+	X(flock, FLUSH) X(lockf, FLUSH) X(lockf64, FLUSH) X(tcsetattr, FLUSH) \
 	X(tcdrain, FLUSH) X(tcflush, FLUSH) X(tcsendbreak, FLUSH) X(sigprocmask, FLUSH) \
 	X(pthread_sigmask, FLUSH) X(setrlimit, FLUSH) X(setrlimit64, FLUSH) X(prlimit, FLUSH) \
 	X(prlimit64, FLUSH) \

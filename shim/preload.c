@@ -50,7 +50,7 @@ static const char *const real_name[NREAL] = {
 #undef NAME
 };
 
-enum { KIND_FLUSH, KIND_FORGET, KIND_EXEC, KIND_VFORK };
+enum { KIND_FLUSH, KIND_FORGET, KIND_EXEC, KIND_VFORK, KIND_THREAD };
 
 hidden void *__bc_real[NREAL];
 hidden const unsigned char __bc_opaque_kind[NOPAQUE] = {
@@ -90,6 +90,10 @@ hidden void *__bc_opaque_slow(long i)
 
 	if (musl_way || !__bc_on || __bc_depth)
 		return f;
+	if (__bc_opaque_kind[i] == KIND_THREAD) {
+		__bc_engine_threaded();
+		return f;
+	}
 	if (__bc_opaque_kind[i] == KIND_EXEC) {
 		__bc_engine_end(FL_EXEC, -1, 0);
 		return f;
@@ -252,6 +256,9 @@ int open(const char *p, int fl, ...) { long m = needs_mode(fl) ? OPT_ARG(fl) : 0
 int open64(const char *p, int fl, ...) { long m = needs_mode(fl) ? OPT_ARG(fl) : 0; return T(SYS_open, open64, p, fl, m, 0, 0, 0); }
 int openat(int d, const char *p, int fl, ...) { long m = needs_mode(fl) ? OPT_ARG(fl) : 0; return T(SYS_openat, openat, d, p, fl, m, 0, 0); }
 int openat64(int d, const char *p, int fl, ...) { long m = needs_mode(fl) ? OPT_ARG(fl) : 0; return T(SYS_openat, openat64, d, p, fl, m, 0, 0); }
+int ioctl(int fd, unsigned long req, ...) { long v = OPT_ARG(req); return T(SYS_ioctl, ioctl, fd, req, v, 0, 0, 0); }
+void *mmap(void *p, size_t n, int prot, int fl, int fd, off_t o) { return (void *)T(SYS_mmap, mmap, p, n, prot, fl, fd, o); }
+void *mmap64(void *p, size_t n, int prot, int fl, int fd, off_t o) { return (void *)T(SYS_mmap, mmap64, p, n, prot, fl, fd, o); }
 int fcntl(int fd, int cmd, ...) { long v = OPT_ARG(cmd); return T(SYS_fcntl, fcntl, fd, cmd, v, 0, 0, 0); }
 int fcntl64(int fd, int cmd, ...) { long v = OPT_ARG(cmd); return T(SYS_fcntl, fcntl64, fd, cmd, v, 0, 0, 0); }
 

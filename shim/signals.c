@@ -9,6 +9,7 @@
  * The program keeps seeing the dispositions it set. */
 #include <signal.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "engine.h"
 #include "raw.h"
@@ -38,7 +39,9 @@ static const unsigned long fatal_set =
 	1UL << (SIGFPE - 1) | 1UL << (SIGUSR1 - 1) | 1UL << (SIGSEGV - 1) |
 	1UL << (SIGUSR2 - 1) | 1UL << (SIGPIPE - 1) | 1UL << (SIGALRM - 1) |
 	1UL << (SIGTERM - 1) | 1UL << (SIGXCPU - 1) | 1UL << (SIGXFSZ - 1) |
-	1UL << (SIGVTALRM - 1) | 1UL << (SIGPROF - 1) | 1UL << (SIGSYS - 1);
+	1UL << (SIGVTALRM - 1) | 1UL << (SIGPROF - 1) | 1UL << (SIGSYS - 1) |
+	1UL << (SIGTRAP - 1) | 1UL << (SIGSTKFLT - 1) | 1UL << (SIGIO - 1) |
+	1UL << (SIGPWR - 1);
 
 /* Faults: the handler runs at once, even inside the engine. */
 static const unsigned long fault_set =
@@ -57,13 +60,46 @@ static int in(unsigned long set, int sig)
 	return sig > 0 && sig < 64 && (set >> (sig - 1) & 1);
 }
 
+/* Postpone sig to the thread's leaving the engine; 0 if it cannot wait
+ * (a fault, which repeats at once). */
+static int postpone(int sig, const siginfo_t *si)
+{
+	if (!__bc_depth || (in(fault_set, sig) && si->si_code > 0))
+		return 0;
+	postponed_info[sig] = *si;
+	__bc_postponed |= 1UL << (sig - 1);
+	return 1;
+}
+
+/* Flush for a dying process; a flush blocked on a full pipe (the timer
+ * thread's) is not waited for long: the signal must still kill. */
+static void last_flush(void)
+{
+	struct timespec pause = { 0, 1000000 };
+
+	if (!__bc_on || __bc_depth)
+		return;
+	for (int i = 0; i < 50; i++) {
+		if (__bc_trylock()) {
+			__bc_depth++;
+			__bc_run_queue_for(FL_SIGNAL, -1);
+			__bc_unlock();
+			__bc_depth--;
+			return;
+		}
+		__bc_raw6(SYS_nanosleep, (long)&pause, 0, 0, 0, 0, 0);
+	}
+}
+
 static void on_fatal(int sig, siginfo_t *si, void *uc)
 {
 	struct ksig dfl = { (unsigned long)SIG_DFL, 0, 0, 0 };
 	unsigned long set = 1UL << (sig - 1);
 
 	(void)uc;
-	__bc_engine_settle(FL_SIGNAL);
+	if (postpone(sig, si))
+		return;
+	last_flush();
 	if (!__bc_depth)
 		__bc_stats_report(-1);
 	__bc_raw6(SYS_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
@@ -89,11 +125,8 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 {
 	struct ksig p = program[sig];
 
-	if (__bc_depth && !(in(fault_set, sig) && si->si_code > 0)) {
-		postponed_info[sig] = *si;
-		__bc_postponed |= 1UL << (sig - 1);
+	if (postpone(sig, si))
 		return;
-	}
 	if (p.flags & SA_RESETHAND) {
 		/* A one-shot handler: the default from now on. */
 		struct ksig dfl = { (unsigned long)SIG_DFL, 0, 0, 0 };

@@ -74,10 +74,14 @@ hidden void __bc_stats_start(const char *m)
 		report_path = NULL;
 }
 
-hidden const char *__bc_sys_name(unsigned nr)
+hidden void __bc_sys_put(unsigned nr)
 {
-	return nr < sizeof bc_sysname / sizeof *bc_sysname && bc_sysname[nr] ?
-		bc_sysname[nr] : "other";
+	if (nr < sizeof bc_sysname / sizeof *bc_sysname && bc_sysname[nr]) {
+		__bc_put(bc_sysname[nr]);
+	} else {
+		__bc_put("nr_");
+		__bc_put_num(nr);
+	}
 }
 
 hidden void __bc_stats_forget(int only_this_thread)
@@ -149,17 +153,13 @@ hidden void __bc_stats_report(long final_nr)
 	__bc_put_num(total);
 	__bc_put(",\"by_syscall\":{");
 	for (unsigned i = 0; i <= BC_NSYS; i++) {
-		const char *name = i == BC_NSYS ? "other" :
-			i < sizeof bc_sysname / sizeof *bc_sysname ? bc_sysname[i] : NULL;
 		if (!sum[i])
 			continue;
 		__bc_put(first ? "\"" : ",\"");
-		if (name) {
-			__bc_put(name);
-		} else {
-			__bc_put("nr_");
-			__bc_put_num(i);
-		}
+		if (i == BC_NSYS)
+			__bc_put("other");
+		else
+			__bc_sys_put(i);
 		__bc_put("\":");
 		__bc_put_num(sum[i]);
 		first = 0;

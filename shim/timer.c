@@ -2,7 +2,8 @@
  * a raw thread (no libc, all signals blocked, its own stack and TLS
  * block) that flushes a batch once it has waited BC_MAX_DELAY_US.  While
  * deferral goes on it polls twice per bound; after a quiet spell it sleeps
- * on a futex until the queue fills again. */
+ * on a futex until the queue fills again.  __bc_spawn and the signal
+ * return are in thread.S. */
 /* From linux/futex.h, which musl builds cannot include. */
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
@@ -19,11 +20,12 @@
 #define QUIET_POLLS 4     /* polls with no new batch before it sleeps */
 
 /* Start fn on a new thread of this process with the given stack and TLS
- * block; its tid or -errno (tramp.S). */
+ * block; its tid or -errno (thread.S). */
 hidden long __bc_spawn(void (*fn)(void), void *stack_top, void *tls);
 hidden void __bc_flush_thread(long tid);
 
 static long timer_pid;    /* the process whose timer thread is running */
+static uint32_t timer_gen; /* bumped to make the running thread end */
 static int asleep;        /* futex word: 1 while the thread waits for work */
 static char *stack;
 static uint64_t tls_block[8] __attribute__((__aligned__(64)));
@@ -42,6 +44,13 @@ hidden void __bc_lock(void)
 	}
 }
 
+hidden int __bc_trylock(void)
+{
+	int c = 0;
+
+	return __atomic_compare_exchange_n(&E.lock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 hidden void __bc_unlock(void)
 {
 	if (__atomic_exchange_n(&E.lock, 0, __ATOMIC_RELEASE) == 2)
@@ -57,10 +66,10 @@ static void nap(long us)
 
 static void timer_main(void)
 {
-	uint32_t seen = 0;
+	uint32_t seen = 0, gen = __atomic_load_n(&timer_gen, __ATOMIC_ACQUIRE);
 	unsigned quiet = 0;
 
-	for (;;) {
+	while (__atomic_load_n(&timer_gen, __ATOMIC_ACQUIRE) == gen) {
 		long period = E.cfg.max_delay_us / 2;
 		nap(period > 0 ? period : 1);
 		__atomic_fetch_add(&E.n.timer_wakeups, 1, __ATOMIC_RELAXED);
@@ -79,7 +88,8 @@ static void timer_main(void)
 		} else if (++quiet >= QUIET_POLLS) {
 			__atomic_store_n(&asleep, 1, __ATOMIC_SEQ_CST);
 			while (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST) &&
-			       !__atomic_load_n(&E.npend, __ATOMIC_SEQ_CST))
+			       !__atomic_load_n(&E.npend, __ATOMIC_SEQ_CST) &&
+			       __atomic_load_n(&timer_gen, __ATOMIC_ACQUIRE) == gen)
 				__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAIT_PRIVATE, 1, 0, 0, 0);
 			quiet = 0;
 		}
@@ -122,4 +132,17 @@ hidden void __bc_timer_forget(void)
 {
 	timer_pid = 0;
 	__bc_flush_thread(0);
+}
+
+hidden void __bc_timer_retire(void)
+{
+	if (!timer_pid)
+		return;
+	/* A sleeping thread is woken to see it must end; its stack is not
+	 * reused, since it may still be on it. */
+	__atomic_fetch_add(&timer_gen, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&asleep, 0, __ATOMIC_SEQ_CST);
+	__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+	stack = NULL;
+	__bc_timer_forget();
 }
