@@ -55,10 +55,11 @@ script musl
 # Debian's Lua 5.4 built unmodified against the patched musl.
 script thirdparty
 
-# The deferral engine: random call sequences with and without it; Debian's
-# programs with and without it; faults (ENOSPC, EPIPE, EINTR, EAGAIN,
+# The deferral engine: random call sequences with and without it; what it
+# merges, seen from the kernel; Debian's programs with and without it; faults (ENOSPC, EPIPE, EINTR, EAGAIN,
 # signals, SIGTERM, SIGKILL).
 script random
+script merge
 script diff
 script faults
 
