@@ -72,6 +72,19 @@ static void gather(char *to, const struct iovec *iov, long cnt)
 	}
 }
 
+/* Is the fd's file mapped shared?  Its data is seen without a call. */
+static int mapped(int fd, struct bc_fd *f)
+{
+	if (!E.nmapped && !E.many_mapped)
+		return 0;
+	if (E.many_mapped || (!f->known_id && __bc_fd_identify(fd) < 0))
+		return 1;
+	for (unsigned i = 0; i < E.nmapped; i++)
+		if (E.mapped[i].dev == f->dev && E.mapped[i].ino == f->ino)
+			return 1;
+	return 0;
+}
+
 /* A write that cannot block: a flush holding the lock never waits on
  * another of the process's threads. */
 static int never_blocks(const struct bc_fd *f)
@@ -144,7 +157,8 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		if (f->type != FT_REG && f->type != FT_FIFO && f->type != FT_STREAM &&
 		    f->type != FT_CHR && f->type != FT_MEMDEV && f->type != FT_FILE)
 			return 0;
-		if ((E.threaded && !never_blocks(f)) || (E.shared_maps && f->type != FT_MEMDEV))
+		if ((E.threaded && !never_blocks(f)) ||
+		    ((f->type == FT_REG || f->type == FT_FILE) && mapped(p.fd, f)))
 			return 0;
 		if (!writable(f) || ((f->flags & O_NONBLOCK) && f->type != FT_REG))
 			return 0;
@@ -163,7 +177,7 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		p.nr = SYS_write;
 		break;
 	case PRED_PWRITE:
-		if (f->type != FT_REG || !writable(f) || a[3] < 0 || E.shared_maps)
+		if (f->type != FT_REG || !writable(f) || a[3] < 0 || mapped(p.fd, f))
 			return 0;
 		if (nr == SYS_pwrite64)
 			buf = (const void *)a[1], len = a[2];
@@ -386,6 +400,23 @@ static void forget_pair(long p)
 	}
 }
 
+/* fd's file is now mapped shared. */
+static void map_shared(int fd)
+{
+	struct bc_fd *f = __bc_fd_get(fd);
+
+	if (!f || E.nmapped == BC_MAPPED_MAX) {
+		E.many_mapped = 1;
+		return;
+	}
+	for (unsigned i = 0; i < E.nmapped; i++)
+		if (E.mapped[i].dev == f->dev && E.mapped[i].ino == f->ino)
+			return;
+	E.mapped[E.nmapped].dev = f->dev;
+	E.mapped[E.nmapped].ino = f->ino;
+	E.nmapped++;
+}
+
 static void learn(long nr, const long a[6], long res)
 {
 	switch (nr) {
@@ -440,7 +471,7 @@ static void learn(long nr, const long a[6], long res)
 		break;
 	case SYS_mmap:
 		if (res >= 0 && (a[3] & MAP_SHARED) && a[4] >= 0)
-			E.shared_maps = 1;
+			map_shared(a[4]);
 		break;
 	case SYS_setuid:
 	case SYS_setreuid:

@@ -19,6 +19,7 @@
 #define BC_SINGLE_MAX 8192   /* a bigger write flushes and goes direct */
 #define BC_NR_MAX     512    /* syscall numbers classified and counted */
 #define BC_TARGETS_MAX 16    /* distinct fds with pending calls, tracked */
+#define BC_MAPPED_MAX 8      /* files mapped shared, tracked */
 
 enum bc_flush_reason {
 	FL_DEP,      /* a dependency point */
@@ -104,8 +105,10 @@ struct bc_engine {
 	int threaded;       /* another thread may exist: only writes that cannot
 			       block wait (a flush blocked on a pipe would hold
 			       up the thread that drains it) */
-	int shared_maps;    /* a file is mapped shared: its data is seen
-			       without a call, so regular-file writes go direct */
+	unsigned nmapped;   /* files mapped shared, in mapped[]: their data is
+			       seen without a call, so writes to them go direct */
+	int many_mapped;    /* more than BC_MAPPED_MAX, or one not identified */
+	struct { uint64_t dev, ino; } mapped[BC_MAPPED_MAX];
 	unsigned win_flushes, win_deferred, win_saved; /* the backoff's window */
 	unsigned backoff;   /* deferrable calls still to go direct */
 	unsigned backoff_len; /* the current spell's length */

@@ -357,7 +357,10 @@ killed() {
 	frun "$1" "$2" "$3" killme out ready
 	fbg=no
 	_i=0
-	while [ "$(head -c 1 "$_d/cwd/ready" 2>/dev/null)" != 1 ] && [ ! -e "$_d/status" ] && [ $_i -lt 3000 ]; do
+	# The runner writes the pid file after it forks: on a loaded machine
+	# the program can be ready first.
+	while { [ "$(head -c 1 "$_d/cwd/ready" 2>/dev/null)" != 1 ] || [ ! -s "$_d/pid" ]; } &&
+		[ ! -e "$_d/status" ] && [ $_i -lt 3000 ]; do
 		sleep 0.01
 		_i=$((_i + 1))
 	done
