@@ -11,16 +11,11 @@
 extern long __bc_syscall(long, const long[6], unsigned) __attribute__((__weak__));
 
 
-hidden long __bc_entry_call(long nr, const long *arg, unsigned flags)
+/* Everything but a call the engine only counts. */
+__attribute__((__noinline__)) static long call(long nr, const long *arg, unsigned flags)
 {
 	long a[6], r;
 
-	if (__bc_passes(nr)) {
-		__bc_seen(nr);
-		if (flags & BC_CALL_CP)
-			return __bc_syscall(nr, arg, flags);
-		return __bc_raw6(nr, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5]);
-	}
 	for (int i = 0; i < 6; i++)
 		a[i] = arg[i];
 	if (__bc_before(nr, a, &r))
@@ -33,6 +28,16 @@ hidden long __bc_entry_call(long nr, const long *arg, unsigned flags)
 		r = __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	__bc_after(nr, a, r);
 	return r;
+}
+
+/* Kept small: most calls take the first branch and need no frame. */
+hidden long __bc_entry_call(long nr, const long *arg, unsigned flags)
+{
+	if (__bc_passes(nr) && !(flags & BC_CALL_CP)) {
+		__bc_seen(nr);
+		return __bc_raw6(nr, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5]);
+	}
+	return call(nr, arg, flags);
 }
 
 hidden void __bc_entry_event(int ev)
