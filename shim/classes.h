@@ -155,6 +155,11 @@ struct bc_class {
 	X(setfsuid,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(capset,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(prctl,          DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(setgid,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(setregid,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(setresgid,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(setfsgid,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(setgroups,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	/* process state no pending call can see or change */ \
 	X(getpid,         DEP_NONE, PRED_NO,    -1, 0) \
 	X(getppid,        DEP_NONE, PRED_NO,    -1, 0) \

@@ -72,7 +72,7 @@ static void gather(char *to, const struct iovec *iov, long cnt)
 	}
 }
 
-/* Is the fd's file mapped shared?  Its data is seen without a call. */
+/* Is the fd's file mapped?  Its data is seen without a call. */
 static int mapped(int fd, struct bc_fd *f)
 {
 	if (!E.nmapped && !E.many_mapped)
@@ -340,6 +340,13 @@ static int ending(long nr)
 	return nr == SYS_exit_group || nr == SYS_execve || nr == SYS_execveat;
 }
 
+hidden struct bc_thread *__bc_thread_first(void)
+{
+	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1)
+		__atomic_store_n(&E.threaded, 1, __ATOMIC_RELEASE);
+	return __bc_thread_new();
+}
+
 hidden int __bc_before(long nr, long a[6], long *res)
 {
 	struct bc_class c;
@@ -400,7 +407,7 @@ static void forget_pair(long p)
 	}
 }
 
-/* fd's file is now mapped shared. */
+/* fd's file is now mapped: the mapping may see its data without a call. */
 static void map_shared(int fd)
 {
 	struct bc_fd *f = __bc_fd_get(fd);
@@ -470,7 +477,8 @@ static void learn(long nr, const long a[6], long res)
 			E.fdgen++;
 		break;
 	case SYS_mmap:
-		if (res >= 0 && (a[3] & MAP_SHARED) && a[4] >= 0)
+		/* Even a private mapping shares the page cache until written. */
+		if (res >= 0 && !(a[3] & MAP_ANONYMOUS) && a[4] >= 0)
 			map_shared(a[4]);
 		break;
 	case SYS_setuid:
@@ -479,6 +487,11 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_setfsuid:
 	case SYS_capset:
 	case SYS_prctl:
+	case SYS_setgid:
+	case SYS_setregid:
+	case SYS_setresgid:
+	case SYS_setfsgid:
+	case SYS_setgroups:
 		E.euid = -1;
 		__bc_timer_retire();
 		break;

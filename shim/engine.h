@@ -102,6 +102,7 @@ struct bc_engine {
 	long owner;         /* pid the pending calls and counters belong to */
 	int hold;           /* an exec is under way: defer nothing */
 	int any_owed;       /* some fd has been owed a misprediction's error */
+	unsigned nthreads;  /* program threads that have made a call */
 	int threaded;       /* another thread may exist: only writes that cannot
 			       block wait (a flush blocked on a pipe would hold
 			       up the thread that drains it) */
@@ -129,6 +130,10 @@ extern hidden int __bc_on;
 extern hidden __thread int __bc_depth;
 /* Per thread: this thread called vfork; its child must not touch the engine. */
 extern hidden __thread int __bc_vforked;
+/* Per thread: waiting for the lock, or holding it in a call that may block
+ * (a flush's write to a full pipe): a signal then cannot wait for the
+ * thread to leave the engine (signals.c). */
+extern hidden __thread int __bc_blocked;
 /* Per thread: running a program's signal handler; its calls defer nothing. */
 extern hidden __thread int __bc_in_handler;
 /* Per thread: signals that arrived inside the engine, for __bc_leave. */
@@ -164,10 +169,15 @@ static inline int __bc_passes(long nr)
 	       !__bc_e.any_owed && !__bc_depth && !__bc_vforked;
 }
 
+/* A thread's first call: past the first, the process is threaded even if
+ * the engine missed the thread's start (a libc that starts threads
+ * inside its own functions). */
+hidden struct bc_thread *__bc_thread_first(void);
+
 /* Count call nr for the report, as seen on the calling thread. */
 static inline void __bc_seen(long nr)
 {
-	struct bc_thread *t = __bc_thread();
+	struct bc_thread *t = __bc_self ? __bc_self : __bc_thread_first();
 
 	if (t)
 		__bc_count(t, nr);
@@ -232,6 +242,9 @@ hidden void __bc_run_queue_for(int reason, long nr);
 hidden void __bc_lock(void);
 /* The lock if it is free now; nonzero if taken. */
 hidden int __bc_trylock(void);
+/* The lock, waiting at most about 50 ms: an exit or a fatal signal must
+ * not wait for a flush blocked on a full pipe.  Nonzero if taken. */
+hidden int __bc_lock_briefly(void);
 hidden void __bc_unlock(void);
 /* Start the timer thread if this process has none; lock held. */
 hidden void __bc_timer_need(void);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 
 #include "engine.h"
@@ -38,8 +39,11 @@ static int type_of(int fd, const struct stat *st)
 	case S_IFIFO:
 		return FT_FIFO;
 	case S_IFCHR:
-		if ((st->st_rdev >> 8 & 0xfff) == 1)
+		/* /dev/null and /dev/zero; /dev/full fails every write. */
+		if (st->st_rdev == makedev(1, 3) || st->st_rdev == makedev(1, 5))
 			return FT_MEMDEV;
+		if (st->st_rdev == makedev(1, 7))
+			return FT_OTHER;
 		return tty_major(st->st_rdev) ? FT_TTY : FT_CHR;
 	case S_IFSOCK:
 		E.n.probes++;

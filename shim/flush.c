@@ -25,6 +25,7 @@ static struct op ops[BC_QUEUE_MAX];
 static struct mmsghdr msgs[BC_QUEUE_MAX];
 static struct iovec msg_iov[BC_QUEUE_MAX];
 static struct bc_page page;
+static int on_timer;  /* the timer thread is flushing: it has no TLS */
 static unsigned char opcode[BC_NR_MAX];
 static long timer_tid;
 
@@ -214,9 +215,13 @@ static void run_page(unsigned from, unsigned to)
 		operand[1] = page.code_len + 4;
 		bc_emit(&page, BC_OP_jneg, operand);
 	}
+	if (!on_timer)
+		__bc_blocked++;
 	bc_exec(&page, NULL);
 	for (unsigned i = from; i < to; i++)
 		check(&ops[i], (long)page.reg[(i - from) * BC_WIN_SIZE]);
+	if (!on_timer)
+		__bc_blocked--;
 }
 
 /* Deferral only pays when calls merge: each deferred call costs a copy
@@ -257,6 +262,7 @@ hidden void __bc_run_queue_for(int reason, long nr)
 		return;
 	if (!opcode[SYS_write])
 		compile_opcodes();
+	on_timer = reason == FL_TIME;
 	n = merge();
 	E.n.issued += n;
 	backoff(E.npend, E.npend - n);

@@ -177,9 +177,8 @@ hidden void __bc_engine_end(int reason, long nr, int final)
 		return;
 	/* Interrupting the engine itself (a handler that exits): the queue
 	 * is mid-change and cannot be run. */
-	if (!__bc_depth) {
+	if (!__bc_depth && __bc_lock_briefly()) {
 		__bc_depth++;
-		__bc_lock();
 		__bc_run_queue_for(reason, nr);
 		if (final)
 			__atomic_store_n(&__bc_on, 0, __ATOMIC_RELEASE);
@@ -194,6 +193,9 @@ hidden void __bc_engine_end(int reason, long nr, int final)
 hidden void __bc_engine_settle(int reason)
 {
 	if (!__bc_on || __bc_depth || !__atomic_load_n(&E.npend, __ATOMIC_ACQUIRE))
+		return;
+	/* A vfork child: the queue is its parent's, for the parent's fds. */
+	if (__bc_vforked && __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
 		return;
 	__bc_depth++;
 	__bc_lock();
@@ -228,6 +230,7 @@ hidden void __bc_engine_child(void)
 	E.used = 0;
 	E.hold = 0;
 	E.threaded = 0;
+	E.nthreads = 1;
 	E.any_owed = 0;
 	E.backoff = E.backoff_len = 0;
 	E.win_flushes = E.win_deferred = E.win_saved = 0;

@@ -35,7 +35,10 @@
 	/* children made inside libc */ \
 	X(popen, FLUSH) X(system, FLUSH) X(posix_spawn, FLUSH) X(posix_spawnp, FLUSH) \
 	X(daemon, FLUSH) X(forkpty, FLUSH) X(openpty, FLUSH) X(login_tty, FLUSH) \
-	X(pthread_create, THREAD) \
+	X(pthread_create, THREAD) X(thrd_create, THREAD) X(timer_create, THREAD) \
+	X(mq_notify, THREAD) X(aio_read, THREAD) X(aio_write, THREAD) \
+	X(aio_read64, THREAD) X(aio_write64, THREAD) X(aio_fsync, THREAD) \
+	X(aio_fsync64, THREAD) X(lio_listio, THREAD) X(lio_listio64, THREAD) \
 	/* messages written inside libc */ \
 	X(__assert_fail, FLUSH) X(__assert_perror_fail, FLUSH) X(syslog, FLUSH) \
 	X(vsyslog, FLUSH) X(__syslog_chk, FLUSH) X(__vsyslog_chk, FLUSH) \

@@ -9,7 +9,6 @@
  * The program keeps seeing the dispositions it set. */
 #include <signal.h>
 #include <sys/syscall.h>
-#include <time.h>
 
 #include "engine.h"
 #include "raw.h"
@@ -60,11 +59,15 @@ static int in(unsigned long set, int sig)
 	return sig > 0 && sig < 64 && (set >> (sig - 1) & 1);
 }
 
-/* Postpone sig to the thread's leaving the engine; 0 if it cannot wait
- * (a fault, which repeats at once). */
+/* Postpone sig to the thread's leaving the engine; 0 if it cannot wait:
+ * a fault, which repeats at once, or a thread blocked in the engine (on
+ * the lock, or in a flush's write to a full pipe), which may never leave
+ * it unless the signal acts now, as it would have natively.  A handler
+ * run then makes raw calls: the program was, natively, at the blocked
+ * call, and the calls queued after it had not been made yet. */
 static int postpone(int sig, const siginfo_t *si)
 {
-	if (!__bc_depth || (in(fault_set, sig) && si->si_code > 0))
+	if (!__bc_depth || __bc_blocked || (in(fault_set, sig) && si->si_code > 0))
 		return 0;
 	postponed_info[sig] = *si;
 	__bc_postponed |= 1UL << (sig - 1);
@@ -75,20 +78,12 @@ static int postpone(int sig, const siginfo_t *si)
  * thread's) is not waited for long: the signal must still kill. */
 static void last_flush(void)
 {
-	struct timespec pause = { 0, 1000000 };
-
-	if (!__bc_on || __bc_depth)
+	if (!__bc_on || __bc_depth || !__bc_lock_briefly())
 		return;
-	for (int i = 0; i < 50; i++) {
-		if (__bc_trylock()) {
-			__bc_depth++;
-			__bc_run_queue_for(FL_SIGNAL, -1);
-			__bc_unlock();
-			__bc_depth--;
-			return;
-		}
-		__bc_raw6(SYS_nanosleep, (long)&pause, 0, 0, 0, 0, 0);
-	}
+	__bc_depth++;
+	__bc_run_queue_for(FL_SIGNAL, -1);
+	__bc_unlock();
+	__bc_depth--;
 }
 
 static void on_fatal(int sig, siginfo_t *si, void *uc)
@@ -183,12 +178,23 @@ hidden long __bc_sigaction(int sig, const void *act, void *oact, long size)
 	 * 33) and the realtime ones are left alone. */
 	if (size != 8 || sig < 1 || sig > 31 || sig == SIGKILL || sig == SIGSTOP)
 		return __bc_raw6(SYS_rt_sigaction, sig, (long)act, (long)oact, size, 0, 0);
-	if (mode[sig] == PASS) {
-		r = __bc_raw6(SYS_rt_sigaction, sig, 0, (long)&prev, 8, 0, 0);
-		if (r)
-			return r;
-	} else {
+	r = __bc_raw6(SYS_rt_sigaction, sig, 0, (long)&prev, 8, 0, 0);
+	if (r)
+		return r;
+	/* libc's own sigset or siginterrupt may have replaced the engine's
+	 * handler behind the wrappers: then the kernel's is the truth. */
+	if (mode[sig] == WRAPPED && prev.handler == (unsigned long)on_signal) {
+		/* Flags and mask as the kernel has them (siginterrupt changes
+		 * SA_RESTART in place), less what the engine adds. */
+		const unsigned long own = SA_SIGINFO | SA_RESETHAND;
+		program[sig].flags = (prev.flags & ~own & ~(unsigned long)SA_RESTORER) |
+				     (program[sig].flags & (own | SA_RESTORER));
+		program[sig].mask = prev.mask;
 		prev = program[sig];
+	} else if (mode[sig] == FATAL && prev.handler == (unsigned long)on_fatal) {
+		prev = program[sig];
+	} else {
+		mode[sig] = PASS;
 	}
 	if (k) {
 		unsigned m = PASS;

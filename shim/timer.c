@@ -30,7 +30,9 @@ static int asleep;        /* futex word: 1 while the thread waits for work */
 static char *stack;
 static uint64_t tls_block[8] __attribute__((__aligned__(64)));
 
-hidden void __bc_lock(void)
+/* Take the lock; *blocked is raised while waiting for it (NULL on the
+ * timer thread, which has no TLS of its own). */
+static void acquire(int *blocked)
 {
 	int c = 0;
 
@@ -38,10 +40,33 @@ hidden void __bc_lock(void)
 		return;
 	if (c != 2)
 		c = __atomic_exchange_n(&E.lock, 2, __ATOMIC_ACQUIRE);
+	if (blocked)
+		++*blocked;
 	while (c) {
 		__bc_raw6(SYS_futex, (long)&E.lock, FUTEX_WAIT_PRIVATE, 2, 0, 0, 0);
 		c = __atomic_exchange_n(&E.lock, 2, __ATOMIC_ACQUIRE);
 	}
+	if (blocked)
+		--*blocked;
+}
+
+hidden void __bc_lock(void)
+{
+	acquire(&__bc_blocked);
+}
+
+hidden __thread int __bc_blocked;
+
+hidden int __bc_lock_briefly(void)
+{
+	struct timespec pause = { 0, 1000000 };
+
+	for (int i = 0; i < 50; i++) {
+		if (__bc_trylock())
+			return 1;
+		__bc_raw6(SYS_nanosleep, (long)&pause, 0, 0, 0, 0, 0);
+	}
+	return 0;
 }
 
 hidden int __bc_trylock(void)
@@ -78,7 +103,7 @@ static void timer_main(void)
 			quiet = 0;
 			/* The same batch as a poll ago: it has waited long enough. */
 			if (b == seen) {
-				__bc_lock();
+				acquire(NULL);
 				if (E.npend && E.batch == b)
 					__bc_run_queue_for(FL_TIME, -1);
 				__bc_unlock();
@@ -104,8 +129,9 @@ hidden void __bc_timer_need(void)
 
 	if (timer_pid == E.owner) {
 		if (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST)) {
+			/* All: a retired thread may still be waiting here. */
 			__atomic_store_n(&asleep, 0, __ATOMIC_SEQ_CST);
-			__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+			__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
 		}
 		return;
 	}
@@ -142,7 +168,7 @@ hidden void __bc_timer_retire(void)
 	 * reused, since it may still be on it. */
 	__atomic_fetch_add(&timer_gen, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&asleep, 0, __ATOMIC_SEQ_CST);
-	__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+	__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
 	stack = NULL;
 	__bc_timer_forget();
 }

@@ -62,6 +62,7 @@ script random
 script merge
 script diff
 script faults
+script edge
 
 # bctrial: statistics, equivalence, nondeterminism, errors, suites.
 script trial
