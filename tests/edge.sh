@@ -23,7 +23,7 @@ shim=$top/out/lib/libbcshim.so
 side() {
 	_d=$w/$1
 	mkdir -p "$_d"
-	(cd "$_d" && timeout -k 2 "$limit" env -i PATH=/usr/bin:/bin ${3:+LD_PRELOAD=$3} "$2" \
+	(cd "$_d" || exit 1; timeout -k 2 "$limit" env -i PATH=/usr/bin:/bin ${3:+LD_PRELOAD=$3} "$2" \
 		>out 2>err </dev/null; echo $? >rc)
 }
 mkdir -p "$w/bin"

@@ -46,7 +46,7 @@ run() {
 	_d=$w/$1 _pre=$2
 	shift 2
 	mkdir -p "$_d"
-	(cd "$_d" && env -i PATH=/usr/bin:/bin ${_pre:+LD_PRELOAD=$_pre} "$@" >out 2>err; echo $? >rc)
+	(cd "$_d" || exit 1; env -i PATH=/usr/bin:/bin ${_pre:+LD_PRELOAD=$_pre} "$@" >out 2>err; echo $? >rc)
 	(cd "$_d" && env -i PATH=/usr/bin:/bin strace -f -qq -o trace ${_pre:+-E LD_PRELOAD=$_pre} \
 		-e trace=write,pwrite64,close,close_range,sendto,sendmmsg "$@" >/dev/null 2>&1)
 }
