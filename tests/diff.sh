@@ -56,21 +56,8 @@ build forkexec cc $cflags tests/diff/forkexec.c
 build pipewriter cc $cflags tests/diff/pipewriter.c
 build musl-off "$top/out/bin/bc-musl-gcc" --bc=off $cflags tests/diff/musl_prog.c
 build musl-bc "$top/out/bin/bc-musl-gcc" --bc="$musl_mode" $cflags tests/diff/musl_prog.c
-if [ -e "$w/build.fail" ]; then
-	not_ok "build the test programs" "$(cat "$w/build.fail")" "$(head -n 30 "$w/build.log")"
-else
-	ok "build the test programs (glibc with cc; musl with bc-musl-gcc --bc=off and --bc=$musl_mode)"
-fi
+built "test programs"
 runner=$w/bin/run
-if [ ! -x "$runner" ]; then
-	echo "1..$n"
-	exit 0
-fi
-if [ -n "$lib" ] && [ ! -e "$lib" ]; then
-	not_ok "the engine is built" "no $lib (run ninja)"
-	echo "1..$n"
-	exit 0
-fi
 
 have_strace=yes
 if ! command -v strace >/dev/null 2>&1; then

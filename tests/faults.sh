@@ -67,21 +67,8 @@ for p in $progs; do
 	build "$p-off" "$top/out/bin/bc-musl-gcc" --bc=off $cflags "tests/faults/$p.c"
 	build "$p-bc" "$top/out/bin/bc-musl-gcc" --bc="$musl_mode" $cflags "tests/faults/$p.c"
 done
-if [ -e "$w/build.fail" ]; then
-	not_ok "build the fault programs" "$(cat "$w/build.fail")" "$(head -n 30 "$w/build.log")"
-else
-	ok "build the fault programs (glibc with cc; musl with bc-musl-gcc --bc=off and --bc=$musl_mode)"
-fi
+built "fault programs"
 runner=$w/bin/run
-if [ ! -x "$runner" ]; then
-	echo "1..$n"
-	exit 0
-fi
-if [ -n "$lib" ] && [ ! -e "$lib" ]; then
-	not_ok "the engine is built" "no $lib (run ninja)"
-	echo "1..$n"
-	exit 0
-fi
 
 # ---- running one side ---------------------------------------------------------
 
