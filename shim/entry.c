@@ -30,11 +30,15 @@ __attribute__((__noinline__)) static long call(long nr, const long *arg, unsigne
 	return r;
 }
 
-/* Kept small: most calls take the first branch and need no frame. */
+/* Kept small: most calls take the first branch, which calls nothing and
+ * so needs no frame (a thread's first call, which makes its counters,
+ * goes the long way). */
 hidden long __bc_entry_call(long nr, const long *arg, unsigned flags)
 {
-	if (__bc_passes(nr) && !(flags & BC_CALL_CP)) {
-		__bc_seen(nr);
+	struct bc_thread *t = __bc_self;
+
+	if (t && !(flags & BC_CALL_CP) && __bc_passes(nr)) {
+		__bc_count(t, nr);
 		return __bc_raw6(nr, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5]);
 	}
 	return call(nr, arg, flags);
