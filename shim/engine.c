@@ -142,7 +142,7 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		goto queue;
 	}
 	p.fd = a[c.fdarg];
-	if (p.fd < 0 || p.fd >= BC_FD_MAX || (c.pred == PRED_CLOSE && !E.cfg.close_ok))
+	if (p.fd < 0 || p.fd >= BC_FD_MAX)
 		return 0;
 	if (!(f = __bc_fd_for_defer(p.fd, E.threaded ||
 				    (c.pred != PRED_WRITE && c.pred != PRED_CLOSE))) ||
@@ -382,7 +382,7 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	fd = c.fdarg >= 0 ? (int)a[c.fdarg] : -1;
 	if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
 		done = owed(nr, fd, res);
-	if (!done && c.pred && E.cfg.max_delay_us) {
+	if (!done && c.pred && E.cfg.max_delay_us && (c.pred != PRED_CLOSE || E.cfg.close_ok)) {
 		__bc_lock();
 		done = defer(nr, c, a, res);
 		__bc_unlock();
