@@ -176,7 +176,7 @@ struct bc_class {
 	X(getresgid,      DEP_NONE, PRED_NO,    -1, 0) \
 	X(getcwd,         DEP_NONE, PRED_NO,    -1, 0) \
 	X(chdir,          DEP_NONE, PRED_NO,    -1, 0) \
-	X(fchdir,         DEP_NONE, PRED_NO,    -1, 0) \
+	X(fchdir,         DEP_NONE, PRED_NO,     0, 0) \
 	X(umask,          DEP_NONE, PRED_NO,    -1, 0) \
 	X(uname,          DEP_NONE, PRED_NO,    -1, 0) \
 	X(sysinfo,        DEP_NONE, PRED_NO,    -1, 0) \
@@ -213,8 +213,6 @@ struct bc_class {
 	X(timer_settime,  DEP_NONE, PRED_NO,    -1, 0) \
 	X(timer_gettime,  DEP_NONE, PRED_NO,    -1, 0) \
 	X(timer_delete,   DEP_NONE, PRED_NO,    -1, 0) \
-	X(getdents64,     DEP_OBS,  PRED_NO,     0, 0) \
-	X(readlink,       DEP_NONE, PRED_NO,    -1, 0) \
-	X(readlinkat,     DEP_NONE, PRED_NO,    -1, 0)
+	X(getdents64,     DEP_OBS,  PRED_NO,     0, 0)
 
 #endif

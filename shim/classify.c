@@ -62,6 +62,8 @@ hidden void __bc_classify_start(void)
 	for (int nr = 0; nr < BC_NR_MAX; nr++) {
 		const struct bc_class *c = &__bc_class_table[nr];
 		if (c->listed && !c->pred && !(c->flags & (CL_CHANGES | CL_REFINE)))
-			__bc_pass[nr] = c->dep == DEP_NONE ? PASS_ALWAYS : PASS_IF_EMPTY;
+			/* A call on an fd waits for a pending close of it. */
+			__bc_pass[nr] = c->dep == DEP_NONE && c->fdarg < 0 ?
+				PASS_ALWAYS : PASS_IF_EMPTY;
 	}
 }

@@ -1,6 +1,7 @@
 /* The deferral engine's decisions: which calls wait, which flush first. */
 #include <fcntl.h>
 #include <sched.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -117,6 +118,25 @@ static int time_ok(const struct timespec *t)
 	return 1;
 }
 
+/* A datagram send's success is predicted only to an explicit IPv4 or
+ * IPv6 destination of the socket's own family, with a port: sending
+ * without one needs a connected socket, and to a unix path needs the
+ * path to exist; both fail at once when they fail. */
+static int inet_destination(const struct bc_fd *f, const void *name, long len)
+{
+	const struct sockaddr *sa = name;
+
+	if (!sa || len < (long)sizeof(sa_family_t) || sa->sa_family != f->domain)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return len == sizeof(struct sockaddr_in) &&
+		       ((const struct sockaddr_in *)name)->sin_port != 0;
+	if (sa->sa_family == AF_INET6)
+		return len == sizeof(struct sockaddr_in6) &&
+		       ((const struct sockaddr_in6 *)name)->sin6_port != 0;
+	return 0;
+}
+
 /* Check that call nr can be predicted from what is known of its fd, copy
  * what it points to, and queue it.  Lock held.  1 if queued (*res set). */
 static int defer(long nr, struct bc_class c, const long a[6], long *res)
@@ -201,7 +221,7 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 			iov = m->msg_iov, cnt = m->msg_iovlen;
 			name = m->msg_name, namelen = m->msg_namelen;
 		}
-		if (namelen < 0 || namelen > 128 || (namelen && !name))
+		if (!inet_destination(f, name, namelen))
 			return 0;
 		p.nr = SYS_sendto;
 		p.pred = PRED_SEND;
@@ -380,6 +400,10 @@ hidden int __bc_before(long nr, long a[6], long *res)
 		c.pred = PRED_NO;
 	}
 	fd = c.fdarg >= 0 ? (int)a[c.fdarg] : -1;
+	/* Whatever its class, a call on an fd whose close is pending must
+	 * find it closed. */
+	if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].closing, __ATOMIC_RELAXED))
+		c.dep = DEP_ALL;
 	if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
 		done = owed(nr, fd, res);
 	if (!done && c.pred && E.cfg.max_delay_us && (c.pred != PRED_CLOSE || E.cfg.close_ok)) {

@@ -55,6 +55,7 @@ struct bc_fd {
 	uint8_t uses;       /* deferrable calls on it while not known */
 	int32_t flags;      /* open flags, as F_GETFL reports them */
 	int64_t uid;        /* owner, or -1 if not known */
+	int domain;         /* a socket's address family (SO_DOMAIN) */
 	uint64_t dev, ino;
 	uint32_t npend;     /* pending calls on it */
 	int err;            /* a misprediction's errno owed to its next call */

@@ -133,11 +133,12 @@ static void mispredicted(const struct bc_pend *p, long err)
 		__bc_say("misprediction: a deferred call failed after it was reported done (BC_ON_MISPREDICT=abort)");
 		die_abort();
 	}
-	if (err == -EPIPE && timer_tid &&
+	if ((err == -EPIPE || err == -EFBIG) && timer_tid &&
 	    __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0) == timer_tid)
 		/* The kernel signalled the timer thread, which blocks all
-		 * signals: the program must see its SIGPIPE. */
-		__bc_raw6(SYS_kill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0), SIGPIPE, 0, 0, 0, 0);
+		 * signals: the program must see its SIGPIPE or SIGXFSZ. */
+		__bc_raw6(SYS_kill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0),
+			  err == -EPIPE ? SIGPIPE : SIGXFSZ, 0, 0, 0, 0);
 	if (p->fd >= 0 && p->pred != PRED_CLOSE && err < 0) {
 		E.fd[p->fd].err = -err;
 		E.any_owed = 1;

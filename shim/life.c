@@ -177,7 +177,10 @@ hidden void __bc_engine_end(int reason, long nr, int final)
 		return;
 	/* Interrupting the engine itself (a handler that exits): the queue
 	 * is mid-change and cannot be run. */
-	if (!__bc_depth && __bc_lock_briefly()) {
+	/* The end waits for a flush under way, as the program would have
+	 * waited at the blocked call; only a handler (of a signal that
+	 * arrived meanwhile) must not be held up by it. */
+	if (!__bc_depth && (__bc_in_handler ? __bc_lock_briefly() : (__bc_lock(), 1))) {
 		__bc_depth++;
 		__bc_run_queue_for(reason, nr);
 		if (final)

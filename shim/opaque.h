@@ -6,7 +6,9 @@
  *           close fds or change credentials without the engine seeing it
  *   EXEC    flush, write the report, and defer nothing more
  *   VFORK   flush; the child shares memory but not the fd table
- *   THREAD  flush; from now on only writes that cannot block wait */
+ *   THREAD  flush; from now on only writes that cannot block wait
+ *   CLONE   flush; then as THREAD with CLONE_VM, else as VFORK (the child
+ *           makes its calls direct) */
 #define BC_OPAQUE(X) \
 	/* stdio: its buffers reach the kernel inside libc */ \
 	X(fopen, FLUSH) X(fopen64, FLUSH) X(fdopen, FLUSH) X(fflush, FLUSH) X(fflush_unlocked, FLUSH) \
@@ -36,6 +38,7 @@
 	X(popen, FLUSH) X(system, FLUSH) X(posix_spawn, FLUSH) X(posix_spawnp, FLUSH) \
 	X(daemon, FLUSH) X(forkpty, FLUSH) X(openpty, FLUSH) X(login_tty, FLUSH) \
 	X(pthread_create, THREAD) X(thrd_create, THREAD) X(timer_create, THREAD) \
+	X(clone, CLONE) \
 	X(mq_notify, THREAD) X(aio_read, THREAD) X(aio_write, THREAD) \
 	X(aio_read64, THREAD) X(aio_write64, THREAD) X(aio_fsync, THREAD) \
 	X(aio_fsync64, THREAD) X(lio_listio, THREAD) X(lio_listio64, THREAD) \

@@ -6,6 +6,7 @@
 #include <bc_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/syscall.h>
@@ -50,7 +51,7 @@ static const char *const real_name[NREAL] = {
 #undef NAME
 };
 
-enum { KIND_FLUSH, KIND_FORGET, KIND_EXEC, KIND_VFORK, KIND_THREAD };
+enum { KIND_FLUSH, KIND_FORGET, KIND_EXEC, KIND_VFORK, KIND_THREAD, KIND_CLONE };
 
 hidden void *__bc_real[NREAL];
 hidden const unsigned char __bc_opaque_kind[NOPAQUE] = {
@@ -83,13 +84,23 @@ static inline void *real(int i)
 	return f ? f : resolve(i);
 }
 
-/* The stubs' slow path: libc's function, once what it needs is done. */
-hidden void *__bc_opaque_slow(long i)
+/* The stubs' slow path: libc's function, once what it needs is done;
+ * a3 is its third argument (clone's flags). */
+hidden void *__bc_opaque_slow(long i, long a3)
 {
 	void *f = real(i);
 
 	if (musl_way || !__bc_on || __bc_depth)
 		return f;
+	if (__bc_opaque_kind[i] == KIND_CLONE) {
+		if (a3 & CLONE_VM) {
+			__bc_engine_threaded();
+			return f;
+		}
+		__bc_engine_settle(FL_FORK);
+		__bc_vforked = 1;
+		return f;
+	}
 	if (__bc_opaque_kind[i] == KIND_THREAD) {
 		__bc_engine_threaded();
 		return f;

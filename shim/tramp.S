@@ -56,6 +56,7 @@ __bc_opaque_entry:
 	movdqu %xmm6, 96(%rsp)
 	movdqu %xmm7, 112(%rsp)
 	mov %r11, %rdi
+	mov %rdx, %rsi                      /* clone's flags, for its kind */
 	call __bc_opaque_slow
 	mov %rax, %r10
 	movdqu 0(%rsp), %xmm0

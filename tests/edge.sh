@@ -9,6 +9,13 @@
 #   full       writes to /dev/full fail at once, as they do natively
 #   privmap    a private mapping sees pwrite's data through the page cache
 #   sigview    sigset and siginterrupt leave the view sigaction reports
+#   clone_close  clone() without CLONE_VM: the child neither repeats the
+#              parent's queued output nor inherits an fd whose close waits
+#   close_getfd  calls of any class on an fd whose close waits find it closed
+#   fsize      a write past RLIMIT_FSIZE still kills by SIGXFSZ
+#   dgram_err  datagram sends that fail at once are not predicted to succeed
+#   exec_pipe  exec waits for a flush blocked on a full pipe (run as
+#              "exec_pipe | (sleep 1; wc -c)")
 set -u
 cd "$(dirname "$0")/.." || exit 0
 top=$(pwd)
@@ -23,12 +30,19 @@ shim=$top/out/lib/libbcshim.so
 side() {
 	_d=$w/$1
 	mkdir -p "$_d"
+	if [ "$t" = exec_pipe ]; then
+		(cd "$_d" || exit 1; timeout -k 2 "$limit" sh -c \
+			"env -i PATH=/usr/bin:/bin ${3:+LD_PRELOAD=$3} '$2' | (sleep 1; wc -c)" \
+			>out 2>err </dev/null; echo $? >rc)
+		return
+	fi
 	(cd "$_d" || exit 1; timeout -k 2 "$limit" env -i PATH=/usr/bin:/bin ${3:+LD_PRELOAD=$3} "$2" \
 		>out 2>err </dev/null; echo $? >rc)
 }
 mkdir -p "$w/bin"
 
-for t in pipesig pipeterm2 thrd full privmap sigview; do
+for t in pipesig pipeterm2 thrd full privmap sigview clone_close close_getfd fsize dgram_err \
+	exec_pipe; do
 	limit=8
 	[ "$t" = pipeterm2 ] && limit=1
 	if ! cc -std=gnu11 -O2 -pthread -o "$w/bin/$t" "tests/edge/$t.c" 2>"$w/$t.cc"; then
