@@ -98,15 +98,7 @@ ir() {
 # compare A B COLUMN (1 getppid, 2 write): "medA medB med(B-A) lo hi conf",
 # lo..hi the sign-test interval of the paired differences' median, conf%.
 compare() {
-	paste "$out/$1.times" "$out/$2.times" | awk -v c="$3" '
-	function sort(v, n,   i, j, t) {
-		for (i = 2; i <= n; i++) {
-			t = v[i]
-			for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
-			v[j + 1] = t
-		}
-	}
-	function med(v, n) { return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+	paste "$out/$1.times" "$out/$2.times" | awk -v c="$3" "$(cat bench/median.awk)"'
 	{ n++; a[n] = $c; b[n] = $(c + 2); d[n] = b[n] - a[n] }
 	END {
 		sort(a, n); sort(b, n); sort(d, n)

@@ -378,15 +378,7 @@ fi
 # stats ID COL: "medN medB speedup pairmin pairmax pairmedian" of column
 # COL (1 wall, 2 CPU)
 stats() {
-	paste "$out/$1.native" "$out/$1.batched" | awk -v c="$2" '
-	function sort(v, n,   i, j, t) {
-		for (i = 2; i <= n; i++) {
-			t = v[i]
-			for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
-			v[j + 1] = t
-		}
-	}
-	function med(v, n) { return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+	paste "$out/$1.native" "$out/$1.batched" | awk -v c="$2" "$(cat bench/median.awk)"'
 	NF == 4 && $(c + 2) > 0 { n++; a[n] = $c; b[n] = $(c + 2); r[n] = $c / $(c + 2) }
 	END {
 		if (!n) exit

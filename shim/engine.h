@@ -239,6 +239,10 @@ hidden void __bc_fd_opened(int fd, const char *path, long flags);
  * that depends on the queue or -1.  Call with the lock held. */
 hidden void __bc_run_queue_for(int reason, long nr);
 
+/* Empty the queue without running it (after a flush ran it, or in a fork
+ * child, where it is the parent's). */
+hidden void __bc_queue_drop(void);
+
 /* The process-wide lock; not recursive. */
 hidden void __bc_lock(void);
 /* The lock if it is free now; nonzero if taken. */

@@ -275,6 +275,11 @@ hidden void __bc_run_queue_for(int reason, long nr)
 	for (unsigned i = 0; i < E.npend; i++)
 		if (E.q[i].pred == PRED_CLOSE)
 			__bc_fd_forget(E.q[i].fd);
+	__bc_queue_drop();
+}
+
+hidden void __bc_queue_drop(void)
+{
 	for (unsigned i = 0; i < E.ntarget; i++)
 		E.fd[E.target[i]].npend = 0;
 	if (E.many_targets)

@@ -222,15 +222,7 @@ hidden void __bc_engine_threaded(void)
 hidden void __bc_engine_child(void)
 {
 	E.lock = 0;
-	for (unsigned i = 0; i < E.ntarget; i++)
-		E.fd[E.target[i]].npend = 0;
-	if (E.many_targets)
-		for (int fd = 0; fd < BC_FD_MAX; fd++)
-			E.fd[fd].npend = 0;
-	E.ntarget = 0;
-	E.many_targets = 0;
-	E.npend = 0;
-	E.used = 0;
+	__bc_queue_drop();
 	E.hold = 0;
 	E.threaded = 0;
 	E.nthreads = 1;
