@@ -11,6 +11,10 @@
 #      empty dir on disk, and on tmpfs (creating a file costs 0.2-0.9 ms
 #      on this VM's ext4, which hides the engine's cost; tmpfs does not):
 #      no slower than 3% (speedup >= 0.97).
+#   5. bench/tarlike.c, 20,000 x (open O_CREAT|O_EXCL, write 1 KiB, fchmod,
+#      futimens, close), on tmpfs and on disk, batched with BC_EXECUTOR=async
+#      BC_LEVEL=relaxed: >= 1.6x.
+#   6. benchmark 2's dd with BC_EXECUTOR=async (strict): >= 3.5x.
 # Timed: BENCH_RUNS (default 11) pairs per benchmark after one untimed
 # warm-up pair, the sides interleaved and their order alternated (N B, B N,
 # N B, ...) so that drift hits both alike; each run is a whole process
@@ -26,10 +30,15 @@
 # minutes); the syscalls the shim saw against the kernel's count, and
 # BC_STATS's deferred, kernel and native entries.  The two runs' outputs
 # are compared: a fast wrong answer is no speedup.
-# Environment: BENCH_RUNS, BENCH_COV_N; BENCH_SHIM=PATH (default
+# Environment: BENCH_ENV="VAR=VAL..." for the batched side of every
+# benchmark (then 5 and 6 do not set their own executor); BENCH_BASE_ENV
+# ="VAR=VAL...": the "native" side also runs batched, with these settings
+# (BENCH_BASE_ENV="BC_EXECUTOR=direct BC_PROFILE=" BENCH_ENV=BC_PROFILE=F
+# measures a calibrated profile against the direct executor);
+# BENCH_RUNS, BENCH_COV_N; BENCH_SHIM=PATH (default
 # out/lib/libbcshim.so) or none (both sides native: the noise floor);
 # BENCH_MUSL_MODE=batch (default) or pass; BENCH_ONLY="ID..." runs only
-# those benchmarks (IDs 1g 1m 1gt 1mt 2 3g 3m 4 4t: g glibc, m musl,
+# those benchmarks (IDs 1g 1m 1gt 1mt 2 3g 3m 4 4t 5 5t 6: g glibc, m musl,
 # t tmpfs).
 # Exits 0 whatever it measures: a benchmark never fails the build.
 set -u
@@ -139,7 +148,8 @@ int main(int argc, char **argv)
 EOF
 cc=${CC:-cc}
 timer=$bin/timer
-for p in timer:"$out/timer.c" write64-glibc:bench/write64.c nodefer-glibc:bench/nodefer.c; do
+for p in timer:"$out/timer.c" write64-glibc:bench/write64.c nodefer-glibc:bench/nodefer.c \
+	tarlike:bench/tarlike.c; do
 	if ! $cc $cflags -o "$bin/${p%%:*}" "${p#*:}"; then
 		echo "bench/shim.sh: cannot build ${p#*:} with $cc" >&2
 		exit 0
@@ -207,19 +217,24 @@ head -c 4096 "$out/files.tar" >"$out/nodefer.dat"
 # word is a stem, $bin/STEM-off or $bin/STEM-$mmode.  Prefixed by $wrap
 # (words); through the timer, timed into $tf, unless tf is empty (strace,
 # native side only: the timer's own calls would count).
-wrap= tf=
+# The settings of the sides: words VAR=VAL for env(1); benv: a
+# benchmark's own (5, 6), used unless BENCH_ENV is set.
+wrap= tf= benv=
+base_env=${BENCH_BASE_ENV-} bat_env=${BENCH_ENV-}
 side() {
-	_s=$1 _k=$2
+	_s=$1 _k=$2 _e="${bat_env:-$benv}"
 	shift 2
+	[ "$_s" = native ] && _e=$base_env
 	if [ "$_k" = musl ]; then
 		_stem=$1
 		shift
-		if [ "$_s" = native ]; then _b=$bin/$_stem-off; else _b=$bin/$_stem-$mmode; fi
+		if [ "$_s" = native ] && [ -z "$base_env" ]; then _b=$bin/$_stem-off; else _b=$bin/$_stem-$mmode; fi
 		set -- "$_b" "$@"
-	elif [ "$_s" = batched ] && [ "$shim" != none ]; then
+	elif { [ "$_s" = batched ] || [ -n "$base_env" ]; } && [ "$shim" != none ]; then
 		set -- -p "$shim" "$@"
 	fi
-	if [ -n "$tf" ]; then $wrap "$timer" -a "$tf" "$@"; else $wrap "$@"; fi
+	# shellcheck disable=SC2086 # the settings are words
+	if [ -n "$tf" ]; then $wrap env $_e "$timer" -a "$tf" "$@"; else $wrap env $_e "$@"; fi
 }
 
 # What each run starts from: no output of the last (outside the timed part).
@@ -227,6 +242,7 @@ wd=$disk
 prep_w64() { rm -f "$wd/w64.out"; [ "$wd" != "$disk" ] || sync; }
 prep_dd() { rm -f "$disk/dd.out"; sync; }
 prep_tar() { rm -rf "$wd/x" && mkdir "$wd/x" && { [ "$wd" != "$disk" ] || sync; }; }
+prep_tl() { rm -rf "$wd/tl" && mkdir "$wd/tl" && { [ "$wd" != "$disk" ] || sync; }; }
 prep_none() { :; }
 
 # only ID: whether BENCH_ONLY (if set) names ID
@@ -277,6 +293,8 @@ bench() {
 fstype() { df -T "$1" 2>/dev/null | awk 'NR == 2 { print $2 }'; }
 nat=native bat=preload
 [ "$shim" = none ] && bat="native again"
+[ -n "$base_env" ] && nat="preload $base_env"
+[ -n "$bat_env" ] && bat="preload $bat_env"
 mb="--bc=$mmode"
 {
 	echo "bench/shim.sh: $runs pairs per benchmark, N=$n; load average $(cut -d' ' -f1-3 /proc/loadavg)," \
@@ -284,6 +302,7 @@ mb="--bc=$mmode"
 	echo "  disk: $disk ($(fstype "$disk")); tmpfs: ${tmpfs:-none} ($(fstype "${tmpfs:-/}"))"
 	echo "  preload side: $([ "$have_preload" = yes ] && echo "$shim" || echo "left out")"
 	echo "  musl sides: $([ "$have_musl" = yes ] && echo "bc-musl-gcc --bc=off vs $mb" || echo "left out")"
+	[ -z "$base_env$bat_env" ] || echo "  settings: \"native\" side: ${base_env:-none}; batched side: ${bat_env:-none}"
 } >"$out/header"
 cat "$out/header" >&2
 
@@ -315,7 +334,21 @@ if [ -n "$tmpfs" ]; then
 	rm -rf "$tmpfs/x"
 	wd=$disk
 fi
-rm -f "$disk/w64.out" "$disk/dd.out"
+benv="BC_EXECUTOR=async BC_LEVEL=relaxed"
+bench 5 preload 1.6 "5 tarlike 20000 files, disk: $nat vs $bat ${bat_env:-$benv}" prep_tl \
+	"$bin/tarlike" "$disk/tl" 20000
+if [ -n "$tmpfs" ]; then
+	wd=$tmpfs
+	bench 5t preload 1.6 "5 tarlike 20000 files, tmpfs: $nat vs $bat ${bat_env:-$benv}" prep_tl \
+		"$bin/tarlike" "$tmpfs/tl" 20000
+	rm -rf "$tmpfs/tl"
+	wd=$disk
+fi
+benv="BC_EXECUTOR=async"
+bench 6 preload 3.5 "6 dd bs=64 count=$n, disk: $nat vs $bat ${bat_env:-$benv}" prep_dd \
+	dd if=/dev/zero of="$disk/dd.out" bs=64 count=$n status=none
+benv=
+rm -rf "$disk/w64.out" "$disk/dd.out" "$disk/tl"
 
 # Coverage: cov ID KIND LABEL PREP RESULT CMD...: one run under the shim
 # with BC_STATS, its RESULT (file or dir; - for none) put aside, one native
@@ -323,6 +356,7 @@ rm -f "$disk/w64.out" "$disk/dd.out"
 cov() {
 	_id=$1 _kind=$2 _label=$3 _prep=$4 _res=$5
 	shift 5
+	[ -z "$base_env" ] || return  # both sides batched: nothing to cover
 	[ "$_kind" = musl ] && [ "$have_musl" = no ] && return
 	[ "$_kind" = preload ] && [ "$have_preload" = no ] && return
 	only "$_id" || return

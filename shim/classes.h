@@ -16,6 +16,9 @@ enum bc_dep {
 		      calls pending on that fd or its inode; on a regular file,
 		      directory or non-tty character device of known identity,
 		      calls pending on other files need not wait */
+	DEP_NEWFD, /* it makes a new fd and depends on nothing else pending
+		      (open with O_CREAT|O_EXCL): it waits for pending closes
+		      only (the lowest-fd rule); relaxed, for those of 0-2 */
 };
 
 /* How a deferrable call's result is predicted (what it returns at once). */
@@ -100,8 +103,8 @@ struct bc_class {
 	X(ioctl,          DEP_ALL,  PRED_NO,     0, CL_BLOCKS | CL_CHANGES) \
 	X(flock,          DEP_ALL,  PRED_NO,     0, CL_BLOCKS) \
 	/* fd allocation: after pending closes (the lowest-fd rule) */ \
-	X(open,           DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS | CL_CHANGES) \
-	X(openat,         DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS | CL_CHANGES) \
+	X(open,           DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS | CL_CHANGES | CL_REFINE) \
+	X(openat,         DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS | CL_CHANGES | CL_REFINE) \
 	X(openat2,        DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_BLOCKS | CL_CHANGES) \
 	X(creat,          DEP_ALL,  PRED_NO,    -1, CL_FDALLOC | CL_CHANGES) \
 	X(dup,            DEP_ALL,  PRED_NO,     0, CL_FDALLOC | CL_CHANGES) \

@@ -46,6 +46,13 @@ hidden struct bc_class __bc_refine(long nr, const long a[6], struct bc_class c)
 		if ((a[2] & AT_EMPTY_PATH) && empty_path(a[1]))
 			return (struct bc_class){ DEP_OBS, PRED_NO, 0, 0, 1 };
 		return c;
+	case SYS_open:
+	case SYS_openat:
+		/* A new file: nothing pending names it (what could is never
+		 * deferred), only the fd number it gets depends on closes. */
+		if ((a[nr == SYS_open ? 1 : 2] & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			c.dep = DEP_NEWFD;
+		return c;
 	case SYS_utimensat:
 		/* futimens(fd, times) is utimensat(fd, NULL, times, 0). */
 		if (!a[1])

@@ -15,7 +15,7 @@
 
 hidden struct bc_engine __bc_e;
 
-_Static_assert(offsetof(struct bc_engine, npend) == 4, "tramp.S reads __bc_e.npend at +4");
+_Static_assert(offsetof(struct bc_engine, busy) == 4, "tramp.S reads __bc_e.busy at +4");
 hidden int __bc_on;
 hidden __thread int __bc_depth;
 hidden __thread int __bc_vforked;
@@ -248,11 +248,16 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		goto queue;
 	case PRED_CLOSE:
 		/* A close reports what its fd's pending calls did: it waits
-		 * for them, it cannot be answered before them. */
-		if (f->npend)
+		 * for them, it cannot be answered before them.  Relaxed, it
+		 * does not report what they did to a regular file (counted),
+		 * where only a full or failing disk makes them fail; a pipe's
+		 * or socket's EPIPE it still reports. */
+		if ((f->npend || __bc_inflight_for(p.fd, f)) &&
+		    !(E.cfg.relaxed && never_blocks(f)))
 			return 0;
 		p.a[0] = p.fd;
 		f->closing = 1;
+		E.queued_closes++;
 		goto queue;
 	default:
 		return 0;
@@ -285,6 +290,7 @@ queue:
 		__atomic_store_n(&E.npend, E.npend + 1, __ATOMIC_RELEASE);
 	else
 		__atomic_store_n(&E.npend, 1, __ATOMIC_SEQ_CST);
+	__bc_busy_update();
 	if (p.fd >= 0)
 		target(p.fd);
 	if (E.npend == 1) {
@@ -297,39 +303,60 @@ queue:
 		__bc_run_queue_for(FL_FULL, -1);
 	else if (E.used && E.used >= (size_t)E.cfg.max_bytes)
 		__bc_run_queue_for(FL_BYTES, -1);
+	else if (E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
+		__bc_run_queue_for(FL_CLOSES, -1);
 	return 1;
 }
 
-/* Does an observer of fd need the queue flushed?  Lock held. */
-static int observer_waits(int fd)
+/* Make an observer of fd wait for what it may see: the queue flushed
+ * and every batch run, or only the batches in flight that touch its file,
+ * or nothing.  Lock held. */
+static void observe(int fd, long nr)
 {
 	struct bc_fd *f;
+	uint32_t seq;
 
 	if (fd < 0 || fd >= BC_FD_MAX || E.many_targets)
-		return 1;
+		goto all;
 	f = __bc_fd_get(fd);
 	if (!f || f->npend || f->closing || !f->known_id ||
 	    (f->type != FT_REG && f->type != FT_DIR && f->type != FT_CHR &&
 	     f->type != FT_MEMDEV))
-		return 1;
+		goto all;
 	for (unsigned i = 0; i < E.ntarget; i++) {
 		struct bc_fd *g = &E.fd[E.target[i]];
 		if (!g->known_id && __bc_fd_identify(E.target[i]) < 0)
-			return 1;
+			goto all;
 		if (g->dev == f->dev && g->ino == f->ino)
-			return 1;
+			goto all;
 	}
-	return 0;
+	if ((seq = __bc_inflight_for(fd, f)))
+		__bc_wait_batch(seq);
+	return;
+all:
+	__bc_settle_all(FL_DEP, nr);
 }
 
-/* Flush what call nr depends on. */
+/* Pending closes an fd allocation must wait for (the lowest-fd rule);
+ * relaxed, only those of 0, 1 and 2. */
+static int closes_pending(void)
+{
+	if (E.cfg.relaxed)
+		return E.fd[0].closing || E.fd[1].closing || E.fd[2].closing;
+	return E.queued_closes || __bc_inflight_closes();
+}
+
+/* Flush what call nr depends on, and wait for it. */
 static void depend(long nr, struct bc_class c, const long a[6])
 {
-	if (c.dep == DEP_NONE || !__atomic_load_n(&E.npend, __ATOMIC_ACQUIRE))
+	if (c.dep == DEP_NONE || !__atomic_load_n(&E.busy, __ATOMIC_ACQUIRE))
 		return;
 	__bc_lock();
-	if (E.npend && (c.dep == DEP_ALL || observer_waits(a[c.fdarg])))
-		__bc_run_queue_for(FL_DEP, nr);
+	if (c.dep == DEP_OBS)
+		observe(a[c.fdarg], nr);
+	else if (c.dep == DEP_ALL || closes_pending())
+		__bc_settle_all(FL_DEP, nr);
+	__bc_reap();
 	__bc_unlock();
 }
 
@@ -343,8 +370,7 @@ static int owed(long nr, int fd, long *res)
 	err = E.fd[fd].err;
 	E.fd[fd].err = 0;
 	if (err && nr == SYS_close) {
-		if (E.npend)
-			__bc_run_queue_for(FL_DEP, nr);
+		__bc_settle_all(FL_DEP, nr);
 		__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
 		__bc_fd_forget(fd);
 	} else if (err) {
@@ -406,7 +432,10 @@ hidden int __bc_before(long nr, long a[6], long *res)
 		c.dep = DEP_ALL;
 	if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
 		done = owed(nr, fd, res);
-	if (!done && c.pred && E.cfg.max_delay_us && (c.pred != PRED_CLOSE || E.cfg.close_ok)) {
+	/* A close may wait where every fd allocation is seen; relaxed, where
+	 * an unseen one may only get another number above 2. */
+	if (!done && c.pred && E.cfg.max_delay_us &&
+	    (c.pred != PRED_CLOSE || E.cfg.close_ok || (E.cfg.relaxed && fd > 2))) {
 		__bc_lock();
 		done = defer(nr, c, a, res);
 		__bc_unlock();
@@ -518,6 +547,7 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_setgroups:
 		E.euid = -1;
 		__bc_timer_retire();
+		__bc_executor_retire();
 		break;
 	case SYS_execve:
 	case SYS_execveat:

@@ -20,6 +20,8 @@
 #define BC_NR_MAX     512    /* syscall numbers classified and counted */
 #define BC_TARGETS_MAX 16    /* distinct fds with pending calls, tracked */
 #define BC_MAPPED_MAX 8      /* files mapped shared, tracked */
+#define BC_NBATCH     4      /* batches flushed and not yet reaped */
+#define BC_CLOSES_MAX 64     /* relaxed: closes a queue holds before it goes */
 
 enum bc_flush_reason {
 	FL_DEP,      /* a dependency point */
@@ -32,6 +34,7 @@ enum bc_flush_reason {
 	FL_SIGNAL,   /* a fatal signal with default disposition */
 	FL_LIBC,     /* a libc function whose own calls the preload cannot see */
 	FL_UNLOAD,   /* the library's destructor */
+	FL_CLOSES,   /* relaxed: BC_CLOSES_MAX closes queued (fds held open) */
 	FL_NREASONS
 };
 
@@ -57,7 +60,10 @@ struct bc_fd {
 	int64_t uid;        /* owner, or -1 if not known */
 	int domain;         /* a socket's address family (SO_DOMAIN) */
 	uint64_t dev, ino;
-	uint32_t npend;     /* pending calls on it */
+	uint32_t npend;     /* calls on it in the queue */
+	uint32_t last_seq;  /* the newest batch with calls on it */
+	uint32_t close_seq; /* the batch with its pending close */
+	uint32_t epoch;     /* bumped whenever the number may name another file */
 	int err;            /* a misprediction's errno owed to its next call */
 };
 
@@ -70,7 +76,17 @@ struct bc_pend {
 	long want;          /* the result the program was given */
 };
 
+/* Who runs a flushed call: the flushing thread through bc_exec, the
+ * flushing thread through io_uring, or the executor thread (a second
+ * core) through bc_exec while the program goes on. */
+enum bc_exec_kind { EX_DIRECT, EX_URING, EX_ASYNC };
+
 struct bc_config {
+	int relaxed;        /* BC_LEVEL=relaxed: closes may complete after
+			       later opens (fds above 2 may differ) */
+	int forced;         /* BC_EXECUTOR set: -1, or the executor for all */
+	const char *profile; /* the profile loaded, or NULL */
+	unsigned char exec[PRED_CLOSE + 1]; /* enum bc_exec_kind, by enum bc_pred */
 	long max_delay_us;  /* BC_MAX_DELAY_US: the time bound; 0: no deferral */
 	long max_bytes;     /* BC_MAX_BYTES: the byte bound; 0: no data deferred */
 	int abort;          /* BC_ON_MISPREDICT=abort */
@@ -85,13 +101,20 @@ struct bc_counters {
 	uint64_t mispredictions;
 	uint64_t timer_wakeups;   /* the timer thread's, not the program's */
 	uint64_t backoffs;        /* spells of direct calls after useless flushes */
+	uint64_t async_batches;   /* batches the executor thread ran */
+	uint64_t uring_enters;    /* io_uring_enter calls of flushes */
+	uint64_t inflight_waits;  /* dependency points that waited for batches */
 	uint64_t flushes[FL_NREASONS];
 	uint64_t flush_by[BC_NR_MAX + 1];  /* dependency flushes, by syscall */
 };
 
+struct bc_batch;
+
 struct bc_engine {
 	int lock;           /* futex word: 0 free, 1 held, 2 held and waited for */
-	uint32_t npend;     /* pending calls; read without the lock as a hint */
+	uint32_t busy;      /* queued calls plus batches not reaped; read
+			       without the lock as a hint */
+	uint32_t npend;     /* calls in the queue */
 	uint32_t batch;     /* bumped when the queue goes from empty to not */
 	uint32_t fdgen;     /* bumping it forgets every fd */
 	size_t used;        /* arena bytes in use */
@@ -115,6 +138,21 @@ struct bc_engine {
 	unsigned backoff;   /* deferrable calls still to go direct */
 	unsigned backoff_len; /* the current spell's length */
 	int64_t euid;       /* -1: not known */
+	/* Batches: seq s uses batches[s % BC_NBATCH]; they run in seq order. */
+	struct bc_batch *batches;
+	uint32_t submitted; /* the newest batch flushed */
+	uint32_t reaped;    /* the newest batch whose results are applied */
+	/* What the executor thread reads while it spins, on lines of their
+	 * own: a write of the program's nearby would bounce them. */
+	struct {
+		uint32_t done;      /* futex word: the newest batch run */
+		int waiting;        /* a thread sleeps on done */
+		uint32_t kick;      /* futex word: bumped when a batch goes async */
+		int exec_asleep;    /* the executor thread sleeps on kick */
+	} __attribute__((__aligned__(128))) x;
+	char after_x[128] __attribute__((__aligned__(128)));
+	uint32_t closes_seq; /* the newest batch holding a close */
+	unsigned queued_closes; /* closes in the queue */
 	struct bc_config cfg;
 	struct bc_counters n;
 	struct bc_fd fd[BC_FD_MAX];
@@ -166,7 +204,7 @@ static inline int __bc_passes(long nr)
 
 	if ((unsigned long)nr >= BC_NR_MAX || !(p = __bc_pass[nr]))
 		return 0;
-	return (p == PASS_ALWAYS || !__atomic_load_n(&__bc_e.npend, __ATOMIC_RELAXED)) &&
+	return (p == PASS_ALWAYS || !__atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED)) &&
 	       !__bc_e.any_owed && !__bc_depth && !__bc_vforked;
 }
 
@@ -234,14 +272,65 @@ hidden void __bc_fd_forget(int fd);
 /* Learn an fd from the open that returned it, without probing. */
 hidden void __bc_fd_opened(int fd, const char *path, long flags);
 
-/* Flush: run the queue, merged, as bc pages, and check each result
- * against its prediction; reason is an enum bc_flush_reason, nr the call
- * that depends on the queue or -1.  Call with the lock held. */
+/* Flush: the queue, merged, becomes a batch of bc pages, each result
+ * checked against its prediction.  A page-full, byte or time flush of
+ * calls whose executor is async goes to the executor thread; any other
+ * runs here, after the batches before it, and waits for them.  reason
+ * is an enum bc_flush_reason, nr the call that depends on the queue or
+ * -1.  Lock held. */
 hidden void __bc_run_queue_for(int reason, long nr);
+/* Flush the queue if it holds anything and wait for every batch: after
+ * it the kernel has seen every call made so far.  Lock held. */
+hidden void __bc_settle_all(int reason, long nr);
+/* The same for a dying process: a batch blocked (a full pipe) is waited
+ * for about 50 ms only, and then what is queued is dropped.  Lock held. */
+hidden void __bc_settle_briefly(int reason);
+/* The newest batch flushed and not yet run that may touch fd's file
+ * (identity dev/ino if known), or 0.  Lock held. */
+hidden uint32_t __bc_inflight_for(int fd, const struct bc_fd *f);
+/* Whether a batch flushed and not yet reaped holds a close.  Lock held. */
+hidden int __bc_inflight_closes(void);
+/* Wait until batch seq has run, then apply the results of every batch
+ * that has.  Lock held. */
+hidden void __bc_wait_batch(uint32_t seq);
+/* Apply the results of the batches that have run.  Lock held. */
+hidden void __bc_reap(void);
+/* Recompute the busy hint.  Lock held. */
+hidden void __bc_busy_update(void);
 
 /* Empty the queue without running it (after a flush ran it, or in a fork
  * child, where it is the parent's). */
 hidden void __bc_queue_drop(void);
+/* In a fork child: the parent's batches and threads are not the child's. */
+hidden void __bc_batches_child(void);
+/* Map the batches; 0 or -errno. */
+hidden int __bc_batches_start(void);
+
+/* The executor thread: start it if this process has none.  Lock held.
+ * 0, or -errno if it cannot run (the batch then runs where flushed). */
+hidden int __bc_executor_kick(void);
+/* Run the batches handed over, in order, until told to end (executor.c
+ * calls it; flush.c defines it).  Returns when retired. */
+hidden void __bc_executor_main(void);
+/* The executor thread is gone (a fork child). */
+hidden void __bc_executor_forget(void);
+/* The executor thread must end (credentials changed); it is idle. */
+hidden void __bc_executor_retire(void);
+/* On the executor thread: it has been retired and must return. */
+hidden int __bc_executor_retired(void);
+/* Raw threads of the engine: start fn on a new stack and TLS block;
+ * its tid or -errno.  *stack is mapped on first use. */
+hidden long __bc_raw_thread(void (*fn)(void), char **stack, uint64_t *tls);
+
+/* Load the cost-model profile (BC_PROFILE, or the XDG default) into
+ * cfg.exec; BC_EXECUTOR overrides it.  Called at start. */
+hidden void __bc_profile_load(void);
+/* Name of an enum bc_exec_kind. */
+hidden const char *__bc_executor_name(int ex);
+/* Name of a deferrable class (enum bc_pred) in profiles and reports. */
+hidden const char *__bc_class_name(int pred);
+/* io_uring for the report: "unused", "ok" or "unavailable: why". */
+hidden const char *__bc_uring_state(void);
 
 /* The process-wide lock; not recursive. */
 hidden void __bc_lock(void);

@@ -138,7 +138,9 @@ hidden void __bc_fd_copy(int from, int to)
 	__bc_fd_forget(to);
 	if (from < 0 || from >= BC_FD_MAX || !valid(&E.fd[from]))
 		return;
+	uint32_t epoch = E.fd[to].epoch;
 	E.fd[to] = E.fd[from];
+	E.fd[to].epoch = epoch;
 	E.fd[to].npend = 0;
 	E.fd[to].closing = 0;
 	E.fd[to].err = 0;
@@ -152,6 +154,7 @@ hidden void __bc_fd_forget(int fd)
 	if (fd < 0 || fd >= BC_FD_MAX)
 		return;
 	f = &E.fd[fd];
+	f->epoch++;
 	f->gen = 0;
 	f->type = FT_UNKNOWN;
 	f->known_id = 0;
@@ -200,4 +203,5 @@ hidden void __bc_engine_forget_fds(void)
 	__bc_unlock();
 	__bc_leave();
 	__bc_timer_retire();
+	__bc_executor_retire();
 }

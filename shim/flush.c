@@ -1,38 +1,58 @@
 /* The flush: the queue, merged (adjacent writes to one fd into one write,
  * contiguous pwrites into one pwrite64, datagram sends into sendmmsg,
- * runs of closes into close_range), compiled into bc pages and run by the
- * direct executor; each merged result is checked against what the program
- * was told. */
+ * runs of closes into close_range) into a batch of bc pages, run by the
+ * direct executor, through io_uring, or on the executor thread while the
+ * program goes on; each merged result is checked against what the
+ * program was told, and applied to the engine's state when the batch is
+ * reaped, in order. */
 #include <errno.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "engine.h"
 #include "internal.h"
 #include "raw.h"
+#include "uring.h"
+
+/* From linux/futex.h, which musl builds cannot include. */
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
 
 #define E __bc_e
 #define PAGE_CALLS (BC_NREGS / BC_WIN_SIZE)
 
-/* One call of the page: queue entries first..last merged. */
-struct op {
-	long nr, a[6], want;
-	unsigned first, last;
+/* A batch: the queue merged, with everything its calls point to, so that
+ * the queue can fill again while it runs. */
+struct bc_batch {
+	uint32_t ready;     /* its seq, once handed to the executor thread */
+	uint32_t seq;
+	unsigned nops;
+	unsigned ntarget;   /* the fds it touches, with their files */
+	int many_targets;
+	struct target { int fd, known; uint64_t dev, ino; } target[BC_TARGETS_MAX];
+	uint64_t issued;    /* calls issued finishing short writes */
+	int may_block;      /* it writes to a pipe or socket: may wait for
+			       another party for good */
+	char *arena;        /* an async batch's data (the queue's, swapped) */
+	struct bc_page page;
+	struct flush_op {
+		long nr, a[6], want;
+		long err;       /* a misprediction's -errno, or 0 */
+		unsigned nmiss; /* mispredictions: a sendmmsg has several */
+		int fd;         /* the program's fd, or -1 */
+		uint32_t epoch; /* the fd's epoch when deferred */
+		unsigned char pred;
+	} ops[BC_QUEUE_MAX];
+	struct mmsghdr msgs[BC_QUEUE_MAX];
+	struct iovec msg_iov[BC_QUEUE_MAX];
 };
 
-static struct op ops[BC_QUEUE_MAX];
-static struct mmsghdr msgs[BC_QUEUE_MAX];
-static struct iovec msg_iov[BC_QUEUE_MAX];
-static struct bc_page page;
-static int on_timer;  /* the timer thread is flushing: it has no TLS */
 static unsigned char opcode[BC_NR_MAX];
-static long timer_tid;
-
-hidden void __bc_flush_thread(long tid)
-{
-	timer_tid = tid;
-}
+static unsigned char uring_use[BC_NR_MAX]; /* by merged call's nr */
+static struct bc_uring ring;  /* used under the lock only */
 
 /* Writes to a device keep their boundaries (a tun device, /dev/kmsg); a
  * memory device (/dev/null) has none. */
@@ -51,20 +71,20 @@ static long merge_max(int fd, long want)
 	return E.fd[fd].type == FT_FIFO || E.fd[fd].type == FT_FILE ? 4096 : 1L << 20;
 }
 
-static unsigned merge(void)
+static unsigned merge(struct bc_batch *b, int *async)
 {
 	unsigned n = 0, i = 0, nmsg = 0;
 
 	while (i < E.npend) {
 		const struct bc_pend *p = &E.q[i], *q;
-		struct op *o = &ops[n++];
+		struct flush_op *o = &b->ops[n++];
 		unsigned j = i + 1;
 
-		o->nr = p->nr;
+		*o = (struct flush_op){ .nr = p->nr, .want = p->want, .fd = p->fd, .pred = p->pred,
+				     .epoch = p->fd >= 0 ? E.fd[p->fd].epoch : 0 };
+		*async &= E.cfg.exec[p->pred] == EX_ASYNC;
 		for (int k = 0; k < 6; k++)
 			o->a[k] = p->a[k];
-		o->want = p->want;
-		o->first = i;
 		for (; j < E.npend && mergeable(p); j++) {
 			q = &E.q[j];
 			if (q->pred != p->pred || q->fd != p->fd ||
@@ -96,20 +116,19 @@ static unsigned merge(void)
 				;
 			if (j - i > 1) {
 				o->nr = SYS_sendmmsg;
-				o->a[1] = (long)&msgs[nmsg];
+				o->a[1] = (long)&b->msgs[nmsg];
 				o->a[2] = j - i;
 				o->a[3] = 0;
 				o->want = j - i;
 				for (unsigned k = i; k < j; k++, nmsg++) {
-					msg_iov[nmsg] = (struct iovec){ (void *)E.q[k].a[1], E.q[k].a[2] };
-					msgs[nmsg] = (struct mmsghdr){ .msg_hdr = {
+					b->msg_iov[nmsg] = (struct iovec){ (void *)E.q[k].a[1], E.q[k].a[2] };
+					b->msgs[nmsg] = (struct mmsghdr){ .msg_hdr = {
 						.msg_name = (void *)E.q[k].a[4],
 						.msg_namelen = E.q[k].a[5],
-						.msg_iov = &msg_iov[nmsg], .msg_iovlen = 1 } };
+						.msg_iov = &b->msg_iov[nmsg], .msg_iovlen = 1 } };
 				}
 			}
 		}
-		o->last = j - 1;
 		i = j;
 	}
 	return n;
@@ -125,34 +144,32 @@ static void die_abort(void)
 	__bc_raw6(SYS_kill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0), SIGABRT, 0, 0, 0, 0);
 }
 
-/* A deferred call's real result differed from the one the program got. */
-static void mispredicted(const struct bc_pend *p, long err)
+/* A deferred call's real result differed from the one the program got:
+ * noted in the op, applied when the batch is reaped.  resignal: the
+ * kernel's SIGPIPE or SIGXFSZ went elsewhere (a raw thread of the engine,
+ * which blocks all signals, or an io_uring worker). */
+static void missed(struct flush_op *o, long err, int resignal)
 {
-	E.n.mispredictions++;
+	o->nmiss++;
+	o->err = err;
 	if (E.cfg.abort) {
 		__bc_say("misprediction: a deferred call failed after it was reported done (BC_ON_MISPREDICT=abort)");
 		die_abort();
 	}
-	if ((err == -EPIPE || err == -EFBIG) && timer_tid &&
-	    __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0) == timer_tid)
-		/* The kernel signalled the timer thread, which blocks all
-		 * signals: the program must see its SIGPIPE or SIGXFSZ. */
+	if ((err == -EPIPE || err == -EFBIG) && resignal)
+		/* The program must see its SIGPIPE or SIGXFSZ. */
 		__bc_raw6(SYS_kill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0),
 			  err == -EPIPE ? SIGPIPE : SIGXFSZ, 0, 0, 0, 0);
-	if (p->fd >= 0 && p->pred != PRED_CLOSE && err < 0) {
-		E.fd[p->fd].err = -err;
-		E.any_owed = 1;
-	}
 }
 
 /* A merged write came back short: issue the rest as the program's later
  * calls would have been, until done or an error. */
-static void finish_write(const struct op *o, long r)
+static void finish_write(struct bc_batch *b, struct flush_op *o, long r, int helper)
 {
 	long done = r > 0 ? r : 0;
 
 	while (r > 0 && done < o->a[2]) {
-		E.n.issued++;
+		b->issued++;
 		if (o->nr == SYS_pwrite64)
 			r = __bc_raw6(SYS_pwrite64, o->a[0], o->a[1] + done, o->a[2] - done,
 				      o->a[3] + done, 0, 0);
@@ -163,75 +180,134 @@ static void finish_write(const struct op *o, long r)
 			done += r;
 	}
 	if (done < o->a[2])
-		mispredicted(&E.q[o->last], r < 0 ? r : -EIO);
+		missed(o, r < 0 ? r : -EIO, helper);
 }
 
-static void check(const struct op *o, long r)
+static void check(struct bc_batch *b, struct flush_op *o, long r, int helper)
 {
 	if (r == o->want)
 		return;
 	switch (o->nr) {
 	case SYS_write:
 	case SYS_pwrite64:
-		finish_write(o, r);
+		finish_write(b, o, r, helper);
 		return;
 	case SYS_sendmmsg:
 		/* The messages not sent go one by one, for their error. */
 		for (unsigned k = r > 0 ? r : 0; k < o->a[2]; k++) {
-			const struct bc_pend *p = &E.q[o->first + k];
-			E.n.issued++;
-			r = __bc_raw6(SYS_sendto, p->a[0], p->a[1], p->a[2], 0, p->a[4], p->a[5]);
-			if (r != p->want)
-				mispredicted(p, r < 0 ? r : -EIO);
+			const struct msghdr *m = &((struct mmsghdr *)o->a[1])[k].msg_hdr;
+			long len = m->msg_iov->iov_len;
+			b->issued++;
+			r = __bc_raw6(SYS_sendto, o->a[0], (long)m->msg_iov->iov_base, len, 0,
+				      (long)m->msg_name, m->msg_namelen);
+			if (r != len)
+				missed(o, r < 0 ? r : -EIO, helper);
 		}
 		return;
 	}
-	mispredicted(&E.q[o->first], r < 0 ? r : -EIO);
+	missed(o, r < 0 ? r : -EIO, helper);
 }
 
+/* The bc opcode of each call a flush makes, and which of them go
+ * through io_uring (by their class's executor). */
 static void compile_opcodes(void)
 {
+	static const struct { short nr; unsigned char pred; } class_of[] = {
+		{ SYS_write, PRED_WRITE }, { SYS_pwrite64, PRED_PWRITE },
+		{ SYS_sendto, PRED_SEND }, { SYS_sendmmsg, PRED_SEND },
+		{ SYS_fchmod, PRED_META }, { SYS_fchown, PRED_META },
+		{ SYS_utimensat, PRED_META }, { SYS_fadvise64, PRED_META },
+		{ SYS_madvise, PRED_ADVISE }, { SYS_close, PRED_CLOSE },
+		{ SYS_close_range, PRED_CLOSE },
+	};
+
 	for (unsigned op = 0; op < 256; op++)
 		if (__bc_opinfo[op].name && __bc_opinfo[op].nr >= 0)
 			opcode[__bc_opinfo[op].nr] = op;
+	for (unsigned i = 0; i < sizeof class_of / sizeof *class_of; i++)
+		uring_use[class_of[i].nr] = E.cfg.exec[class_of[i].pred] == EX_URING &&
+					    __bc_uring_capable(class_of[i].nr);
+	/* A write at the file position that comes back short from the ring
+	 * leaves the position where it was (Linux 6.18, a write past
+	 * RLIMIT_FSIZE: tests/edge fsize): its rest could not be finished.
+	 * pwrites finish at explicit offsets. */
+	uring_use[SYS_write] = 0;
+}
+
+/* Calls on different fds of a batch may go in any order (io_uring's
+ * independent chains) only if no two of them can be one file. */
+static int distinct_files(const struct bc_batch *b)
+{
+	if (b->many_targets)
+		return 0;
+	for (unsigned i = 0; i < b->ntarget; i++) {
+		if (!b->target[i].known)
+			return 0;
+		for (unsigned j = 0; j < i; j++)
+			if (b->target[j].dev == b->target[i].dev &&
+			    b->target[j].ino == b->target[i].ino)
+				return 0;
+	}
+	return 1;
 }
 
 /* Run ops[from..to) as one page: each call, then a jneg on its result
  * to the next instruction, so that a failed call does not stop the rest. */
-static void run_page(unsigned from, unsigned to)
+static void run_page(struct bc_batch *b, unsigned from, unsigned to, int helper)
 {
+	struct bc_page *page = &b->page;
 	uint64_t operand[2];
+	int uring = 0;
 
 	/* Only the code is new: the header stays valid, and every register
 	 * the code reads is set below. */
-	if (page.magic != BC_MAGIC)
-		bc_page_init(&page);
-	page.code_len = 0;
+	if (page->magic != BC_MAGIC)
+		bc_page_init(page);
+	page->code_len = 0;
 	for (unsigned i = from; i < to; i++) {
 		unsigned w = (i - from) * BC_WIN_SIZE;
 		for (int k = 0; k < 6; k++)
-			page.reg[w + 1 + k] = ops[i].a[k];
-		bc_emit(&page, opcode[ops[i].nr], NULL);
+			page->reg[w + 1 + k] = b->ops[i].a[k];
+		bc_emit(page, opcode[b->ops[i].nr], NULL);
 		operand[0] = w;
-		operand[1] = page.code_len + 4;
-		bc_emit(&page, BC_OP_jneg, operand);
+		operand[1] = page->code_len + 4;
+		bc_emit(page, BC_OP_jneg, operand);
+		uring |= uring_use[b->ops[i].nr];
 	}
-	if (!on_timer)
+	if (!helper)
 		__bc_blocked++;
-	bc_exec(&page, NULL);
-	for (unsigned i = from; i < to; i++)
-		check(&ops[i], (long)page.reg[(i - from) * BC_WIN_SIZE]);
-	if (!on_timer)
+	if (uring && (ring.ready || (!ring.err && __bc_uring_setup(&ring) == 0))) {
+		uint64_t before = ring.enters;
+		__bc_uring_exec(&ring, page, uring_use, !distinct_files(b));
+		E.n.uring_enters += ring.enters - before;
+	} else {
+		bc_exec(page, NULL);
+	}
+	for (unsigned i = from; i < to; i++) {
+		/* The ring reissues a failed send itself, signalling. */
+		int ringed = uring && ring.ready && uring_use[b->ops[i].nr] &&
+			     b->ops[i].nr != SYS_sendto;
+		check(b, &b->ops[i], (long)page->reg[(i - from) * BC_WIN_SIZE],
+		      helper || ringed);
+	}
+	if (!helper)
 		__bc_blocked--;
 }
 
-/* Deferral only pays when calls merge: each deferred call costs a copy
- * and its share of a flush, each merged one saves a kernel entry.  Every
- * WINDOW flushes, if fewer than one in SAVE_SHARE of the calls deferred
- * in them merged away (a shell's echo >> file; tar's write, futimens,
- * fchown, fchmod on each file), the next calls that could wait go direct:
- * BACKOFF_MIN of them, doubling each time it happens again in a row, up
- * to BACKOFF_MAX. */
+static void run_batch(struct bc_batch *b, int helper)
+{
+	for (unsigned i = 0; i < b->nops; i += PAGE_CALLS)
+		run_page(b, i, i + PAGE_CALLS < b->nops ? i + PAGE_CALLS : b->nops, helper);
+}
+
+/* Deferral only pays when calls merge or leave the program's core: each
+ * deferred call costs a copy and its share of a flush, each merged one
+ * saves a kernel entry, and each one the executor thread runs saves the
+ * program its whole cost.  Every WINDOW flushes, if fewer than one in
+ * SAVE_SHARE of the calls deferred in them were saved (a shell's echo >>
+ * file; tar's write, futimens, fchown, fchmod on each file, run here),
+ * the next calls that could wait go direct: BACKOFF_MIN of them, doubling
+ * each time it happens again in a row, up to BACKOFF_MAX. */
 #define WINDOW 8
 #define SAVE_SHARE 4
 #define BACKOFF_MIN 64
@@ -255,27 +331,217 @@ static void backoff(unsigned deferred, unsigned saved)
 	E.win_flushes = E.win_deferred = E.win_saved = 0;
 }
 
+hidden void __bc_busy_update(void)
+{
+	__atomic_store_n(&E.busy, E.npend + (E.submitted - E.reaped), __ATOMIC_RELEASE);
+}
+
+/* Has batch seq run? */
+static int ran(uint32_t seq)
+{
+	return (int32_t)(__atomic_load_n(&E.x.done, __ATOMIC_ACQUIRE) - seq) >= 0;
+}
+
+/* Wait for batch seq to run: a short spin, then a futex sleep (at most
+ * about limit_ms if nonzero).  1 if it ran. */
+static int await(uint32_t seq, int limit_ms)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	for (int spin = 0; spin < 4000; spin++) {
+		if (ran(seq))
+			return 1;
+		__builtin_ia32_pause();
+	}
+	for (int slept = 0; !limit_ms || slept < limit_ms; slept++) {
+		uint32_t d;
+		__atomic_store_n(&E.x.waiting, 1, __ATOMIC_SEQ_CST);
+		d = __atomic_load_n(&E.x.done, __ATOMIC_SEQ_CST);
+		if ((int32_t)(d - seq) >= 0)
+			return 1;
+		__bc_raw6(SYS_futex, (long)&E.x.done, FUTEX_WAIT_PRIVATE, d,
+			  limit_ms ? (long)&ms : 0, 0, 0);
+	}
+	return ran(seq);
+}
+
+/* Whoever holds the lock may be a raw thread (the timer): no TLS. */
+static int helper_holds;
+
+/* Does a batch up to seq still to run write to a pipe or socket? */
+static int may_block(uint32_t seq)
+{
+	for (uint32_t s = seq; (int32_t)(s - E.x.done) > 0; s--)
+		if (E.batches[s % BC_NBATCH].may_block)
+			return 1;
+	return 0;
+}
+
+hidden void __bc_wait_batch(uint32_t seq)
+{
+	if (!ran(seq)) {
+		/* A batch of file writes ends: a signal waits for it, and a
+		 * handler's calls go after it.  One that may wait for good
+		 * lets a handler run meanwhile (signals.c), as a blocked
+		 * flush does. */
+		int blocks = !helper_holds && may_block(seq);
+		E.n.inflight_waits++;
+		__bc_blocked += blocks;
+		await(seq, 0);
+		__bc_blocked -= blocks;
+	}
+	__bc_reap();
+}
+
+/* A batch's results, back in the engine's state: mispredictions owed to
+ * their fd's next call (if the fd still names that file and no close of
+ * it is pending: relaxed, a close waits for nothing), closed fds
+ * forgotten unless their number was reused. */
+static void apply(struct bc_batch *b)
+{
+	E.n.issued += b->issued;
+	for (unsigned i = 0; i < b->nops; i++) {
+		const struct flush_op *o = &b->ops[i];
+		if (o->nmiss) {
+			E.n.mispredictions += o->nmiss;
+			if (o->fd >= 0 && o->pred != PRED_CLOSE &&
+			    E.fd[o->fd].epoch == o->epoch && !E.fd[o->fd].closing) {
+				E.fd[o->fd].err = -o->err;
+				E.any_owed = 1;
+			}
+		}
+		if (o->pred == PRED_CLOSE)
+			for (long fd = o->a[0]; fd <= (o->nr == SYS_close ? o->a[0] : o->a[1]); fd++)
+				if (E.fd[fd].closing && E.fd[fd].close_seq == b->seq)
+					__bc_fd_forget(fd);
+	}
+}
+
+hidden void __bc_reap(void)
+{
+	while (E.reaped != E.submitted && ran(E.reaped + 1)) {
+		apply(&E.batches[(E.reaped + 1) % BC_NBATCH]);
+		E.reaped++;
+	}
+	__bc_busy_update();
+}
+
+hidden uint32_t __bc_inflight_for(int fd, const struct bc_fd *f)
+{
+	for (uint32_t s = E.submitted; s != E.reaped; s--) {
+		const struct bc_batch *b = &E.batches[s % BC_NBATCH];
+		if (ran(s))
+			return 0;
+		if (b->many_targets)
+			return s;
+		for (unsigned i = 0; i < b->ntarget; i++)
+			if (b->target[i].fd == fd || !f || !f->known_id || !b->target[i].known ||
+			    (b->target[i].dev == f->dev && b->target[i].ino == f->ino))
+				return s;
+	}
+	return 0;
+}
+
+hidden int __bc_inflight_closes(void)
+{
+	return (int32_t)(E.closes_seq - E.reaped) > 0;
+}
+
+/* What the batch touches, for the dependency points while it is in
+ * flight; and its closes' fds, to forget when it is reaped. */
+static void stamp(struct bc_batch *b)
+{
+	b->ntarget = 0;
+	b->many_targets = E.many_targets;
+	b->may_block = 0;
+	for (unsigned i = 0; i < E.ntarget && !E.many_targets; i++) {
+		const struct bc_fd *f = &E.fd[E.target[i]];
+		b->target[b->ntarget++] = (struct target){ E.target[i], f->known_id, f->dev, f->ino };
+	}
+	for (unsigned i = 0; i < E.npend; i++) {
+		const struct bc_pend *p = &E.q[i];
+		if (p->fd < 0)
+			continue;
+		E.fd[p->fd].last_seq = b->seq;
+		if (E.fd[p->fd].type != FT_REG && E.fd[p->fd].type != FT_MEMDEV)
+			b->may_block = 1;
+		if (p->pred == PRED_CLOSE) {
+			E.fd[p->fd].close_seq = b->seq;
+			E.closes_seq = b->seq;
+		}
+	}
+}
+
+/* Flushes that no call is waiting for may run on the executor thread. */
+static int may_go_async(int reason)
+{
+	return reason == FL_FULL || reason == FL_BYTES || reason == FL_TIME ||
+	       reason == FL_CLOSES;
+}
+
 hidden void __bc_run_queue_for(int reason, long nr)
 {
-	unsigned n;
+	struct bc_batch *b;
+	uint32_t seq = E.submitted + 1;
+	int async = 1;
 
 	if (!E.npend)
 		return;
+	helper_holds = reason == FL_TIME;
 	if (!opcode[SYS_write])
 		compile_opcodes();
-	on_timer = reason == FL_TIME;
-	n = merge();
-	E.n.issued += n;
-	backoff(E.npend, E.npend - n);
+	/* Its batch must be free: the one BC_NBATCH before reaped. */
+	if (seq - E.reaped > BC_NBATCH)
+		__bc_wait_batch(seq - BC_NBATCH);
+	b = &E.batches[seq % BC_NBATCH];
+	b->seq = seq;
+	b->issued = 0;
+	b->nops = merge(b, &async);
+	stamp(b);
+	async = async && may_go_async(reason) && __bc_executor_kick() == 0;
+	E.n.issued += b->nops;
+	backoff(E.npend, async ? E.npend : E.npend - b->nops);
 	E.n.flushes[reason]++;
 	if (reason == FL_DEP)
 		E.n.flush_by[(unsigned long)nr < BC_NR_MAX ? nr : BC_NR_MAX]++;
-	for (unsigned i = 0; i < n; i += PAGE_CALLS)
-		run_page(i, i + PAGE_CALLS < n ? i + PAGE_CALLS : n);
-	for (unsigned i = 0; i < E.npend; i++)
-		if (E.q[i].pred == PRED_CLOSE)
-			__bc_fd_forget(E.q[i].fd);
+	if (async) {
+		/* The queue's data goes with the batch; the batch's spare
+		 * arena takes its place. */
+		char *spare = b->arena;
+		b->arena = E.arena;
+		E.arena = spare;
+		E.submitted = seq;
+		E.n.async_batches++;
+		__atomic_store_n(&b->ready, seq, __ATOMIC_SEQ_CST);
+		__atomic_fetch_add(&E.x.kick, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&E.x.exec_asleep, __ATOMIC_SEQ_CST))
+			__bc_raw6(SYS_futex, (long)&E.x.kick, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+	} else {
+		/* In order: after every batch before it. */
+		__bc_wait_batch(E.submitted);
+		run_batch(b, helper_holds);
+		E.submitted = seq;
+		__atomic_store_n(&E.x.done, seq, __ATOMIC_SEQ_CST);
+	}
 	__bc_queue_drop();
+	__bc_reap();
+	helper_holds = 0;
+}
+
+hidden void __bc_settle_all(int reason, long nr)
+{
+	__bc_run_queue_for(reason, nr);
+	__bc_wait_batch(E.submitted);
+}
+
+hidden void __bc_settle_briefly(int reason)
+{
+	if (E.submitted != E.reaped && !await(E.submitted, 50)) {
+		/* A batch is blocked: what is queued after it cannot go. */
+		__bc_queue_drop();
+		return;
+	}
+	__bc_settle_all(reason, -1);
 }
 
 hidden void __bc_queue_drop(void)
@@ -288,5 +554,101 @@ hidden void __bc_queue_drop(void)
 	E.ntarget = 0;
 	E.many_targets = 0;
 	E.used = 0;
+	E.queued_closes = 0;
 	__atomic_store_n(&E.npend, 0, __ATOMIC_RELEASE);
+	__bc_busy_update();
+}
+
+hidden int __bc_batches_start(void)
+{
+	size_t size = BC_NBATCH * (sizeof(struct bc_batch) + E.arena_size);
+	long m = __bc_raw6(SYS_mmap, 0, size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if ((unsigned long)m > -4096UL)
+		return m;
+	E.batches = (struct bc_batch *)m;
+	for (int i = 0; i < BC_NBATCH; i++)
+		E.batches[i].arena = (char *)m + BC_NBATCH * sizeof(struct bc_batch) +
+				     i * E.arena_size;
+	return 0;
+}
+
+hidden void __bc_batches_child(void)
+{
+	/* Whatever the parent had in flight is the parent's. */
+	for (int i = 0; i < BC_NBATCH; i++)
+		E.batches[i].ready = 0;
+	E.x.done = E.reaped = E.submitted;
+	E.x.waiting = E.x.exec_asleep = 0;
+	__bc_executor_forget();
+	/* The ring is shared with the parent: the child sets up its own. */
+	if (ring.ready) {
+		__bc_uring_free(&ring);
+		ring.err = 0;
+	}
+}
+
+hidden const char *__bc_uring_state(void)
+{
+	static char why[40] = "unavailable: errno ";
+	char digits[12], *d = digits;
+	long e = -ring.err;
+	size_t at = 19;
+
+	if (ring.ready)
+		return "ok";
+	if (!ring.err)
+		return "unused";
+	if (e == ENOSYS)
+		return "unavailable: not in this kernel (ENOSYS)";
+	if (e == EPERM)
+		return "unavailable: disabled by sysctl or seccomp (EPERM)";
+	do
+		*d++ = '0' + e % 10;
+	while ((e /= 10));
+	while (d > digits)
+		why[at++] = *--d;
+	why[at] = 0;
+	return why;
+}
+
+/* Bounded spin of the idle executor thread, in TSC cycles (~100 us). */
+#define IDLE_SPIN 300000
+
+hidden void __bc_executor_main(void)
+{
+	uint64_t idle_since = 0;
+
+	for (;;) {
+		uint32_t next = __atomic_load_n(&E.x.done, __ATOMIC_ACQUIRE) + 1;
+		struct bc_batch *b = &E.batches[next % BC_NBATCH];
+		uint32_t k;
+
+		if (__atomic_load_n(&b->ready, __ATOMIC_ACQUIRE) == next) {
+			run_batch(b, 1);
+			__atomic_store_n(&E.x.done, next, __ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&E.x.waiting, __ATOMIC_SEQ_CST)) {
+				__atomic_store_n(&E.x.waiting, 0, __ATOMIC_SEQ_CST);
+				__bc_raw6(SYS_futex, (long)&E.x.done, FUTEX_WAKE_PRIVATE,
+					  0x7fffffff, 0, 0, 0);
+			}
+			idle_since = 0;
+			continue;
+		}
+		if (__bc_executor_retired())
+			return;
+		if (!idle_since)
+			idle_since = __builtin_ia32_rdtsc();
+		if (__builtin_ia32_rdtsc() - idle_since < IDLE_SPIN) {
+			__builtin_ia32_pause();
+			continue;
+		}
+		k = __atomic_load_n(&E.x.kick, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&E.x.exec_asleep, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&b->ready, __ATOMIC_SEQ_CST) != next && !__bc_executor_retired())
+			__bc_raw6(SYS_futex, (long)&E.x.kick, FUTEX_WAIT_PRIVATE, k, 0, 0, 0);
+		__atomic_store_n(&E.x.exec_asleep, 0, __ATOMIC_SEQ_CST);
+		idle_since = 0;
+	}
 }

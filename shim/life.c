@@ -80,7 +80,17 @@ static const char *const reason_name[FL_NREASONS] = {
 	[FL_DEP] = "dependency", [FL_FULL] = "queue_full", [FL_BYTES] = "bytes",
 	[FL_TIME] = "time", [FL_EXIT] = "exit", [FL_EXEC] = "exec", [FL_FORK] = "fork",
 	[FL_SIGNAL] = "signal", [FL_LIBC] = "libc_function", [FL_UNLOAD] = "unload",
+	[FL_CLOSES] = "closes",
 };
+
+/* One number of the report: ,"name":v */
+static void field(const char *name, uint64_t v)
+{
+	__bc_put(",\"");
+	__bc_put(name);
+	__bc_put("\":");
+	__bc_put_num(v);
+}
 
 /* The engine's fields of the report; total: the calls it saw. */
 static void report(uint64_t total)
@@ -90,20 +100,13 @@ static void report(uint64_t total)
 
 	for (int i = 0; i < FL_NREASONS; i++)
 		flushes += E.n.flushes[i];
-	__bc_put(",\"deferred\":");
-	__bc_put_num(E.n.deferred);
-	__bc_put(",\"kernel_entries\":");
-	__bc_put_num(total - E.n.deferred - E.n.answered + E.n.issued + E.n.probes);
-	__bc_put(",\"native_entries\":");
-	__bc_put_num(total);
-	__bc_put(",\"issued_by_flushes\":");
-	__bc_put_num(E.n.issued);
-	__bc_put(",\"answered\":");
-	__bc_put_num(E.n.answered);
-	__bc_put(",\"probes\":");
-	__bc_put_num(E.n.probes);
-	__bc_put(",\"mispredictions\":");
-	__bc_put_num(E.n.mispredictions);
+	field("deferred", E.n.deferred);
+	field("kernel_entries", total - E.n.deferred - E.n.answered + E.n.issued + E.n.probes);
+	field("native_entries", total);
+	field("issued_by_flushes", E.n.issued);
+	field("answered", E.n.answered);
+	field("probes", E.n.probes);
+	field("mispredictions", E.n.mispredictions);
 	__bc_put(",\"flushes\":{\"total\":");
 	__bc_put_num(flushes);
 	__bc_put(",\"reasons\":{");
@@ -129,14 +132,38 @@ static void report(uint64_t total)
 	}
 	__bc_put("}},\"timer_wakeups\":");
 	__bc_put_num(E.n.timer_wakeups);
-	__bc_put(",\"backoffs\":");
-	__bc_put_num(E.n.backoffs);
+	field("backoffs", E.n.backoffs);
+	field("async_batches", E.n.async_batches);
+	field("uring_enters", E.n.uring_enters);
+	field("inflight_waits", E.n.inflight_waits);
 	__bc_put(",\"config\":{\"way\":\"");
 	__bc_put(way);
-	__bc_put("\",\"level\":\"strict\",\"executor\":\"direct\",\"max_delay_us\":");
+	__bc_put("\",\"level\":\"");
+	__bc_put(E.cfg.relaxed ? "relaxed" : "strict");
+	__bc_put("\",\"executor\":\"");
+	__bc_put(E.cfg.forced >= 0 ? __bc_executor_name(E.cfg.forced) :
+		 E.cfg.profile ? "profile" : "direct");
+	__bc_put("\",\"profile\":");
+	if (E.cfg.profile) {
+		__bc_put("\"");
+		__bc_put_str(E.cfg.profile);
+		__bc_put("\"");
+	} else {
+		__bc_put("null");
+	}
+	__bc_put(",\"classes\":{");
+	for (int c = PRED_WRITE; c <= PRED_CLOSE; c++) {
+		__bc_put(c == PRED_WRITE ? "\"" : ",\"");
+		__bc_put(__bc_class_name(c));
+		__bc_put("\":\"");
+		__bc_put(__bc_executor_name(E.cfg.exec[c]));
+		__bc_put("\"");
+	}
+	__bc_put("},\"uring\":\"");
+	__bc_put(__bc_uring_state());
+	__bc_put("\",\"max_delay_us\":");
 	__bc_put_num(E.cfg.max_delay_us);
-	__bc_put(",\"max_bytes\":");
-	__bc_put_num(E.cfg.max_bytes);
+	field("max_bytes", E.cfg.max_bytes);
 	__bc_put(",\"on_mispredict\":\"");
 	__bc_put(E.cfg.abort ? "abort" : "report");
 	__bc_put("\"}");
@@ -147,6 +174,7 @@ hidden int __bc_engine_start(int close_ok, const char *how)
 	long m;
 
 	settings();
+	__bc_profile_load();
 	__bc_classify_start();
 	E.cfg.close_ok = close_ok;
 	E.fdgen = 1;
@@ -160,6 +188,10 @@ hidden int __bc_engine_start(int close_ok, const char *how)
 		return m;
 	}
 	E.arena = (char *)m;
+	if ((m = __bc_batches_start()) < 0) {
+		__bc_say("no memory for the deferral queue; running unbatched");
+		return m;
+	}
 	way = how;
 	__bc_stats_start("batch");
 	__bc_stats_extra = report;
@@ -182,7 +214,10 @@ hidden void __bc_engine_end(int reason, long nr, int final)
 	 * arrived meanwhile) must not be held up by it. */
 	if (!__bc_depth && (__bc_in_handler ? __bc_lock_briefly() : (__bc_lock(), 1))) {
 		__bc_depth++;
-		__bc_run_queue_for(reason, nr);
+		if (__bc_in_handler)
+			__bc_settle_briefly(reason);
+		else
+			__bc_settle_all(reason, nr);
 		if (final)
 			__atomic_store_n(&__bc_on, 0, __ATOMIC_RELEASE);
 		else
@@ -195,14 +230,14 @@ hidden void __bc_engine_end(int reason, long nr, int final)
 
 hidden void __bc_engine_settle(int reason)
 {
-	if (!__bc_on || __bc_depth || !__atomic_load_n(&E.npend, __ATOMIC_ACQUIRE))
+	if (!__bc_on || __bc_depth || !__atomic_load_n(&E.busy, __ATOMIC_ACQUIRE))
 		return;
 	/* A vfork child: the queue is its parent's, for the parent's fds. */
 	if (__bc_vforked && __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
 		return;
 	__bc_depth++;
 	__bc_lock();
-	__bc_run_queue_for(reason, -1);
+	__bc_settle_all(reason, -1);
 	__bc_unlock();
 	__bc_leave();
 }
@@ -213,7 +248,7 @@ hidden void __bc_engine_threaded(void)
 		return;
 	__bc_depth++;
 	__bc_lock();
-	__bc_run_queue_for(FL_DEP, SYS_clone);
+	__bc_settle_all(FL_DEP, SYS_clone);
 	E.threaded = 1;
 	__bc_unlock();
 	__bc_leave();
@@ -222,6 +257,7 @@ hidden void __bc_engine_threaded(void)
 hidden void __bc_engine_child(void)
 {
 	E.lock = 0;
+	__bc_batches_child();
 	__bc_queue_drop();
 	E.hold = 0;
 	E.threaded = 0;

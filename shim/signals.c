@@ -81,7 +81,7 @@ static void last_flush(void)
 	if (!__bc_on || __bc_depth || !__bc_lock_briefly())
 		return;
 	__bc_depth++;
-	__bc_run_queue_for(FL_SIGNAL, -1);
+	__bc_settle_briefly(FL_SIGNAL);
 	__bc_unlock();
 	__bc_depth--;
 }

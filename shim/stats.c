@@ -113,6 +113,21 @@ hidden void __bc_put(const char *s)
 		o.buf[o.len++] = *s++;
 }
 
+hidden void __bc_put_str(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (; *s; s++) {
+		unsigned char c = *s;
+		char esc[7] = { '\\', (char)c, 0 };
+		if (c < 0x20)
+			__builtin_memcpy(esc, (char[]){ '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 }, 7);
+		else if (c != '"' && c != '\\')
+			esc[0] = c, esc[1] = 0;
+		__bc_put(esc);
+	}
+}
+
 hidden void __bc_put_num(uint64_t v)
 {
 	char tmp[24], *p = tmp + sizeof tmp;

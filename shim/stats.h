@@ -53,6 +53,8 @@ extern hidden void (*__bc_stats_extra)(uint64_t total);
 /* Append text, or a decimal number, to the report being written. */
 hidden void __bc_put(const char *s);
 hidden void __bc_put_num(uint64_t v);
+/* Append s to the report as the inside of a JSON string, escaped. */
+hidden void __bc_put_str(const char *s);
 /* Write a syscall's name into the report ("nr_N" if it has none). */
 hidden void __bc_sys_put(unsigned nr);
 /* Start counting from zero, after a report before a failed exec, or in a

@@ -22,7 +22,6 @@
 /* Start fn on a new thread of this process with the given stack and TLS
  * block; its tid or -errno (thread.S). */
 hidden long __bc_spawn(void (*fn)(void), void *stack_top, void *tls);
-hidden void __bc_flush_thread(long tid);
 
 static long timer_pid;    /* the process whose timer thread is running */
 static uint32_t timer_gen; /* bumped to make the running thread end */
@@ -122,11 +121,28 @@ static void timer_main(void)
 	}
 }
 
-hidden void __bc_timer_need(void)
+hidden long __bc_raw_thread(void (*fn)(void), char **stack, uint64_t *tls)
 {
 	unsigned long all = ~0UL, old;
 	long tid;
 
+	if (!*stack) {
+		long m = __bc_raw6(SYS_mmap, 0, STACK_SIZE, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if ((unsigned long)m > -4096UL)
+			return m;
+		*stack = (char *)m;
+	}
+	tls[0] = (uint64_t)(uintptr_t)tls;  /* the TCB points to itself */
+	/* Born with every signal blocked: none is ever delivered to it. */
+	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8, 0, 0);
+	tid = __bc_spawn(fn, *stack + STACK_SIZE, tls);
+	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8, 0, 0);
+	return tid;
+}
+
+hidden void __bc_timer_need(void)
+{
 	if (timer_pid == E.owner) {
 		if (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST)) {
 			/* All: a retired thread may still be waiting here. */
@@ -135,29 +151,14 @@ hidden void __bc_timer_need(void)
 		}
 		return;
 	}
-	if (!stack) {
-		long m = __bc_raw6(SYS_mmap, 0, STACK_SIZE, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-		if ((unsigned long)m > -4096UL)
-			return;
-		stack = (char *)m;
-	}
-	tls_block[0] = (uint64_t)(uintptr_t)tls_block;  /* the TCB points to itself */
 	asleep = 0;
-	/* Born with every signal blocked: none is ever delivered to it. */
-	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8, 0, 0);
-	tid = __bc_spawn(timer_main, stack + STACK_SIZE, tls_block);
-	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8, 0, 0);
-	if (tid > 0) {
+	if (__bc_raw_thread(timer_main, &stack, tls_block) > 0)
 		timer_pid = E.owner;
-		__bc_flush_thread(tid);
-	}
 }
 
 hidden void __bc_timer_forget(void)
 {
 	timer_pid = 0;
-	__bc_flush_thread(0);
 }
 
 hidden void __bc_timer_retire(void)

@@ -12,6 +12,13 @@
 #   - for the cases marked "trace", the normalised strace operation sequence
 #     of a second pair of runs (tests/diff/normtrace.py says what is
 #     normalised and why; fd numbers are kept).
+# The native side runs once; the bcshim side under every mode of
+# tests/modes.sh, each compared with it (the mode ends the test's name).
+# Traces under the relaxed level are compared with fds above 2 renamed by
+# allocation (normtrace.py --relaxed-fds).  Under io_uring they are weaker:
+# the calls io_uring may carry are invisible to strace, so they are left out
+# on both sides (normtrace.py --uring); what they did still shows in the
+# outputs and files, compared in full.
 # Cases: dd (bs=64 from /dev/zero to a file and to stdout, bs=100 file to
 # file), tar -c and tar -x of a generated tree (~200 files, nested
 # directories, varied modes and mtimes, symlinks), cp -r and cp -a of it,
@@ -41,6 +48,7 @@ py=/usr/bin/python3
 umask 022
 rm -rf "$w" && mkdir -p "$w/bin" "$w/tmpl" || { echo "1..0 # SKIP cannot make $w"; exit 0; }
 . tests/tap.sh
+. tests/modes.sh
 
 # ---- building -------------------------------------------------------------
 
@@ -138,31 +146,36 @@ fi
 
 # Per case, set before calling: tmpl (template name), case_env ("-e VAR=VAL"
 # words for run), case_stdin (a file), mtimes (yes: compare modification
-# times), tree_skip (a path left out of the tree comparison).
+# times), tree_skip (a path left out of the tree comparison).  mode_e: the
+# bcshim side's mode (words "-e VAR=VAL" for side, "-E VAR=VAL" for traced;
+# empty natively).
 strace_opts="-f -qq -y -s 32 -e signal=none -e trace=%file,%desc,%process,%network,close_range"
 reset_case() { tmpl=empty case_env= case_stdin=/dev/null mtimes=no tree_skip=; }
+mode_e=
 reset_case
 
 # side DIR PRELOAD CMD...: run CMD in DIR/cwd, a fresh copy of the
 # template; DIR/stdout, DIR/stderr, DIR/status.  The two sides' DIRs have
-# paths of the same length (n and s, tn and ts).
+# paths of the same length (n and a mode's index, tn and t with it).
 side() {
 	_d=$1 _pre=$2
 	shift 2
 	rm -rf "$_d" && mkdir -p "$_d" && cp -a "$w/tmpl/$tmpl" "$_d/cwd" || return
 	# shellcheck disable=SC2086 # case_env is a list of words
 	(cd "$_d/cwd" && "$runner" -o "$_d/status" -t 60 -e PATH=/usr/bin:/bin -e LC_ALL=C \
-		-e "LD_PRELOAD=$_pre" $case_env -- "$@" <"$case_stdin" >"$_d/stdout" 2>"$_d/stderr")
+		-e "LD_PRELOAD=$_pre" $mode_e $case_env -- "$@" <"$case_stdin" >"$_d/stdout" 2>"$_d/stderr")
 }
 # traced DIR PRELOAD CMD...: the same under strace (into DIR/trace); the
-# preload is given to the traced command only, never to strace.
+# preload and the mode are given to the traced command only, never to
+# strace.
 traced() {
 	_d=$1 _pre=$2
 	shift 2
 	rm -rf "$_d" && mkdir -p "$_d" && cp -a "$w/tmpl/$tmpl" "$_d/cwd" || return
 	# shellcheck disable=SC2086
 	(cd "$_d/cwd" && "$runner" -o "$_d/status" -t 120 -e PATH=/usr/bin:/bin -e LC_ALL=C \
-		$case_env -- strace $strace_opts -E "LD_PRELOAD=$_pre" -o "$_d/trace" "$@" \
+		$case_env -- strace $strace_opts -E "LD_PRELOAD=$_pre" $mode_e \
+		-o "$_d/trace" "$@" \
 		<"$case_stdin" >"$_d/stdout" 2>"$_d/stderr")
 }
 
@@ -200,15 +213,22 @@ compare() {
 	fi
 }
 
-# dcase NAME CMD...: run both sides untraced, compare everything.
+# dcase NAME CMD...: run the native side and the bcshim side under each
+# mode (DIR n and 1, 2...) untraced, compare everything.
 dcase() {
 	_name=$1
 	shift
 	_c=$w/case/$(echo "$_name" | tr -c 'a-zA-Z0-9\n' '_')
 	side "$_c/n" "" "$@"
-	side "$_c/s" "$lib" "$@"
-	compare "$_c/n" "$_c/s" "$_c/problems"
-	verdict "$_name: same output, status and files" "$_c/problems"
+	_i=0
+	for _m in $modes; do
+		_i=$((_i + 1))
+		mode_e=$(mode_opts "$_m" -e)
+		side "$_c/$_i" "$lib" "$@"
+		mode_e=
+		compare "$_c/n" "$_c/$_i" "$_c/problems.$_i"
+		verdict "$_name: same output, status and files [$_m]" "$_c/problems.$_i"
+	done
 }
 
 # dtrace NAME CMD...: run both sides under strace, compare the normalised
@@ -221,27 +241,38 @@ dtrace() {
 		return
 	fi
 	_c=${case_root:-$w/case}/$(echo "$_name" | tr -c 'a-zA-Z0-9\n' '_')
+	mode_e=$(mode_opts "" -E)
 	traced "$_c/tn" "" "$@"
-	traced "$_c/ts" "$lib" "$@"
-	trace_verdict "$_name" "$_c" "$_c/tn" "$_c/ts"
+	_i=0
+	for _m in $modes; do
+		_i=$((_i + 1))
+		mode_e=$(mode_opts "$_m" -E)
+		traced "$_c/t$_i" "$lib" "$@"
+		mode_e=
+		trace_verdict "$_name" "$_c" "$_c/tn" "$_c/t$_i" "$_m"
+	done
 }
 
-# trace_verdict NAME CASEDIR DIR-N DIR-S [SUB...]: normalise and compare.
+# trace_verdict NAME CASEDIR DIR-N DIR-S MODE: normalise both for the mode
+# (into DIR-N/norm.MODE and DIR-S/norm) and compare.
 trace_verdict() {
-	_name=$1 _c=$2 _a=$3 _b=$4
-	shift 4
-	compare "$_a" "$_b" "$_c/tproblems"
-	"$py" tests/diff/normtrace.py --sub "$_a=RUN" "$@" "$_a/trace" >"$_a/norm" 2>>"$_c/tproblems"
-	"$py" tests/diff/normtrace.py --sub "$_b=RUN" "$@" "$_b/trace" >"$_b/norm" 2>>"$_c/tproblems"
-	if [ "$(wc -l <"$_a/norm")" -lt 5 ]; then
-		echo "the native trace has $(wc -l <"$_a/norm") operations: strace did not work" >>"$_c/tproblems"
-	elif ! "$py" tests/diff/normtrace.py --compare "$_a/norm" "$_b/norm" >"$_c/tdiff" 2>&1; then
+	_name=$1 _c=$2 _a=$3 _b=$4 _m=$5
+	_p=$_c/tproblems.$_m
+	_nf=
+	relaxed "$_m" && _nf=--relaxed-fds
+	[ "$(executor "$_m")" = uring ] && _nf="$_nf --uring"
+	compare "$_a" "$_b" "$_p"
+	"$py" tests/diff/normtrace.py $_nf --sub "$_a=RUN" "$_a/trace" >"$_a/norm.$_m" 2>>"$_p"
+	"$py" tests/diff/normtrace.py $_nf --sub "$_b=RUN" "$_b/trace" >"$_b/norm" 2>>"$_p"
+	if [ "$(wc -l <"$_a/norm.$_m")" -lt 5 ]; then
+		echo "the native trace has $(wc -l <"$_a/norm.$_m") operations: strace did not work" >>"$_p"
+	elif ! "$py" tests/diff/normtrace.py --compare "$_a/norm.$_m" "$_b/norm" >"$_c/tdiff.$_m" 2>&1; then
 		{
-			echo "normalised traces differ (native -, bcshim +; $_a/norm, $_b/norm):"
-			head -n 60 "$_c/tdiff"
-		} >>"$_c/tproblems"
+			echo "normalised traces differ (native -, bcshim +; $_a/norm.$_m, $_b/norm):"
+			head -n 60 "$_c/tdiff.$_m"
+		} >>"$_p"
 	fi
-	verdict "$_name: same operations" "$_c/tproblems"
+	verdict "$_name: same operations [$_m]" "$_p"
 }
 
 # ---- the cases ----------------------------------------------------------------
@@ -353,21 +384,26 @@ dtrace "dash redirections of fd 1 and 2 with stdout a file" sh -c "$dashprog"
 tree_skip=shared
 dcase "4 threads writing with write(2) (shared file apart)" "$w/bin/threads"
 c=$w/case/$(echo "4 threads writing with write(2) (shared file apart)" | tr -c 'a-zA-Z0-9\n' '_')
-: >"$c/shared.problems"
-for s in n s; do
-	[ -e "$c/$s/cwd/shared" ] || echo "$s: no shared file" >>"$c/shared.problems"
-done
-if [ ! -s "$c/shared.problems" ]; then
-	LC_ALL=C sort "$c/n/cwd/shared" >"$c/n/shared.sorted"
-	LC_ALL=C sort "$c/s/cwd/shared" >"$c/s/shared.sorted"
-	cmp -s "$c/n/shared.sorted" "$c/s/shared.sorted" ||
-		{ echo "the shared file's records differ as a multiset:"; diff "$c/n/shared.sorted" "$c/s/shared.sorted" | head -n 20; } >>"$c/shared.problems"
-	for k in 0 1 2 3; do
-		grep "^t$k " "$c/s/cwd/shared" | cmp -s - "$c/s/cwd/t$k" ||
-			echo "thread $k's records in the shared file are not in its own order" >>"$c/shared.problems"
+i=0
+for m in $modes; do
+	i=$((i + 1))
+	p=$c/shared.problems.$i
+	: >"$p"
+	for s in n $i; do
+		[ -e "$c/$s/cwd/shared" ] || echo "$s: no shared file" >>"$p"
 	done
-fi
-verdict "4 threads: the shared O_APPEND file holds the same records, each thread's in order" "$c/shared.problems"
+	if [ ! -s "$p" ]; then
+		LC_ALL=C sort "$c/n/cwd/shared" >"$c/n/shared.sorted"
+		LC_ALL=C sort "$c/$i/cwd/shared" >"$c/$i/shared.sorted"
+		cmp -s "$c/n/shared.sorted" "$c/$i/shared.sorted" ||
+			{ echo "the shared file's records differ as a multiset:"; diff "$c/n/shared.sorted" "$c/$i/shared.sorted" | head -n 20; } >>"$p"
+		for k in 0 1 2 3; do
+			grep "^t$k " "$c/$i/cwd/shared" | cmp -s - "$c/$i/cwd/t$k" ||
+				echo "thread $k's records in the shared file are not in its own order" >>"$p"
+		done
+	fi
+	verdict "4 threads: the shared O_APPEND file holds the same records, each thread's in order [$m]" "$p"
+done
 reset_case
 
 # Processes sharing one stdout.
@@ -382,45 +418,59 @@ dcase "yes | head -1: the pipeline's and yes's status" sh -c '(yes; echo "yes: $
 dcase "a writer to a pipe whose reader exited dies by SIGPIPE" "$w/bin/pipewriter"
 
 # A static musl program, --bc=off against --bc=batch: no preload.  Each
-# side's binary sits beside its run directory (n.prog, tn.prog: the same
-# length, and RUN.prog in the normalised traces).
+# side's binary sits beside its run directory (n.prog, tn.prog, 1.prog,
+# t1.prog...: the same length, and RUN.prog in the normalised traces).
 c=$w/case/musl
 mkdir -p "$c"
-for s in n s; do
-	[ $s = n ] && b=musl-off || b=musl-bc
-	cp "$w/bin/$b" "$c/$s.prog" && cp "$w/bin/$b" "$c/t$s.prog"
-	side "$c/$s" "" "$c/$s.prog"
+cp "$w/bin/musl-off" "$c/n.prog" && cp "$w/bin/musl-off" "$c/tn.prog"
+side "$c/n" "" "$c/n.prog"
+mode_e=$(mode_opts "" -E)
+[ "$have_strace" = yes ] && traced "$c/tn" "" "$c/tn.prog"
+mode_e=
+i=0
+for m in $modes; do
+	i=$((i + 1))
+	cp "$w/bin/musl-bc" "$c/$i.prog" && cp "$w/bin/musl-bc" "$c/t$i.prog"
+	mode_e=$(mode_opts "$m" -e)
+	side "$c/$i" "" "$c/$i.prog"
+	mode_e=
+	compare "$c/n" "$c/$i" "$c/problems.$i"
+	verdict "musl --bc=off against --bc=$musl_mode: same output, status and files [$m]" "$c/problems.$i"
+	if [ "$have_strace" != yes ]; then
+		skip "musl --bc=off against --bc=$musl_mode: same operations [$m]" "$have_strace"
+	else
+		mode_e=$(mode_opts "$m" -E)
+		traced "$c/t$i" "" "$c/t$i.prog"
+		mode_e=
+		trace_verdict "musl --bc=off against --bc=$musl_mode" "$c" "$c/tn" "$c/t$i" "$m"
+	fi
 done
-compare "$c/n" "$c/s" "$c/problems"
-verdict "musl --bc=off against --bc=$musl_mode: same output, status and files" "$c/problems"
-if [ "$have_strace" != yes ]; then
-	skip "musl --bc=off against --bc=$musl_mode: same operations" "$have_strace"
-else
-	traced "$c/tn" "" "$c/tn.prog"
-	traced "$c/ts" "" "$c/ts.prog"
-	trace_verdict "musl --bc=off against --bc=$musl_mode" "$c" "$c/tn" "$c/ts"
-fi
 
 # BC_STATS: dd under the shim defers, and enters the kernel less often than
 # it would have natively: with bs=64 from /dev/zero, and with bs=100 from a
-# file (writes whose length is not a multiple of 8 must merge too).
+# file (writes whose length is not a multiple of 8 must merge too).  Once
+# the report names config.uring (the engine with its executors), its
+# config.executor and config.level must be the mode's.
 # stats_case NAME TEMPLATE DD-ARG...
 stats_case() {
-	_name=$1 tmpl=$2
+	_name=$1 _t=$2
 	shift 2
-	_c=$w/case/stats-$tmpl
-	if [ -z "$lib" ]; then
-		skip "$_name" "no engine (BC_TEST_PRELOAD is empty)"
+	for _m in $modes; do
+		tmpl=$_t
+		_c=$w/case/stats-$tmpl-$(echo "$_m" | tr : -)
+		if [ -z "$lib" ]; then
+			skip "$_name [$_m]" "no engine (BC_TEST_PRELOAD is empty)"
+			continue
+		fi
+		mkdir -p "$_c"
+		case_env="-e BC_STATS=$_c/stats.jsonl"
+		mode_e=$(mode_opts "$_m" -e)
+		side "$_c/s" "$lib" dd "$@" status=noxfer
+		mode_e=
 		reset_case
-		return
-	fi
-	mkdir -p "$_c"
-	case_env="-e BC_STATS=$_c/stats.jsonl"
-	side "$_c/s" "$lib" dd "$@" status=noxfer
-	reset_case
-	"$py" - "$_c/stats.jsonl" "$(cat "$_c/s/status" 2>/dev/null)" >"$_c/problems" 2>&1 <<'EOF2'
+		"$py" - "$_c/stats.jsonl" "$(cat "$_c/s/status" 2>/dev/null)" "$_m" >"$_c/problems" 2>&1 <<'EOF2'
 import json, sys
-path, status = sys.argv[1], sys.argv[2]
+path, status, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 problems = []
 if status != "exit 0":
     problems.append("dd: status %r" % status)
@@ -454,11 +504,17 @@ for l in lines:
         problems.append("calls lacks total or by_syscall")
     if not (isinstance(r["flushes"], dict) and {"total", "reasons", "by_syscall"} <= set(r["flushes"])):
         problems.append("flushes lacks total, reasons or by_syscall")
+    cfg = r.get("config", {})
+    if "uring" in cfg and [cfg.get("executor"), cfg.get("level")] != mode.split(":"):
+        problems.append("config.executor %r and config.level %r, want the mode %s"
+                        % (cfg.get("executor"), cfg.get("level"), mode))
 if problems:
     print("\n".join(problems))
     print("the report: %s" % "\n".join(lines)[:800])
 EOF2
-	verdict "$_name" "$_c/problems"
+		verdict "$_name [$_m]" "$_c/problems"
+	done
+	reset_case
 }
 stats_case "BC_STATS of dd bs=64 count=20000 from /dev/zero: parses, deferred > 0, kernel_entries < native_entries" \
 	empty if=/dev/zero of=out bs=64 count=20000

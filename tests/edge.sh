@@ -16,27 +16,32 @@
 #   dgram_err  datagram sends that fail at once are not predicted to succeed
 #   exec_pipe  exec waits for a flush blocked on a full pipe (run as
 #              "exec_pipe | (sleep 1; wc -c)")
+# The native (or --bc=off) side runs once, the other under every mode of
+# tests/modes.sh, the mode ending each name.
 set -u
 cd "$(dirname "$0")/.." || exit 0
 top=$(pwd)
 w=$top/out/tests/edge
 rm -rf "$w" && mkdir -p "$w" || { echo "1..0 # SKIP cannot make $w"; exit 0; }
 . tests/tap.sh
+. tests/modes.sh
 shim=$top/out/lib/libbcshim.so
 
-# side NAME PROGRAM [LD_PRELOAD]: run it once, in its own directory,
-# recording output and status; "timeout" (not preloaded) bounds a hang,
-# and SIGTERMs pipeterm2 (which blocks for good) after 1 s.
+# side NAME PROGRAM [LD_PRELOAD]: run it once, in its own directory, with
+# $side_env (VAR=VAL words) too, recording output and status; "timeout"
+# (not preloaded) bounds a hang, and SIGTERMs pipeterm2 (which blocks for
+# good) after 1 s.
+side_env=
 side() {
 	_d=$w/$1
 	mkdir -p "$_d"
 	if [ "$t" = exec_pipe ]; then
 		(cd "$_d" || exit 1; timeout -k 2 "$limit" sh -c \
-			"env -i PATH=/usr/bin:/bin ${3:+LD_PRELOAD=$3} '$2' | (sleep 1; wc -c)" \
+			"env -i PATH=/usr/bin:/bin ${3:+LD_PRELOAD=$3} $side_env '$2' | (sleep 1; wc -c)" \
 			>out 2>err </dev/null; echo $? >rc)
 		return
 	fi
-	(cd "$_d" || exit 1; timeout -k 2 "$limit" env -i PATH=/usr/bin:/bin ${3:+LD_PRELOAD=$3} "$2" \
+	(cd "$_d" || exit 1; timeout -k 2 "$limit" env -i PATH=/usr/bin:/bin ${3:+LD_PRELOAD=$3} $side_env "$2" \
 		>out 2>err </dev/null; echo $? >rc)
 }
 mkdir -p "$w/bin"
@@ -49,26 +54,35 @@ for t in pipesig pipeterm2 thrd full privmap sigview clone_close close_getfd fsi
 		not_ok "$t: builds" "$(cat "$w/$t.cc")"
 		continue
 	fi
+	musl=no
+	"$top/out/bin/bc-musl-gcc" --bc=off -std=gnu11 -O2 -o "$w/bin/$t-off" "tests/edge/$t.c" 2>/dev/null &&
+		"$top/out/bin/bc-musl-gcc" --bc=batch -std=gnu11 -O2 -o "$w/bin/$t-batch" "tests/edge/$t.c" 2>/dev/null &&
+		musl=yes
 	side "$t-native" "$w/bin/$t"
-	side "$t-shim" "$w/bin/$t" "$shim"
-	p=$w/$t.problems
-	: >"$p"
-	for f in rc out err; do
-		cmp -s "$w/$t-native/$f" "$w/$t-shim/$f" ||
-			echo "$f: native '$(head -c 200 "$w/$t-native/$f")', preloaded '$(head -c 200 "$w/$t-shim/$f")'" >>"$p"
-	done
-	verdict "$t (glibc preload): same output and status as native" "$p"
-	if "$top/out/bin/bc-musl-gcc" --bc=off -std=gnu11 -O2 -o "$w/bin/$t-off" "tests/edge/$t.c" 2>/dev/null &&
-		"$top/out/bin/bc-musl-gcc" --bc=batch -std=gnu11 -O2 -o "$w/bin/$t-batch" "tests/edge/$t.c" 2>/dev/null; then
-		side "$t-off" "$w/bin/$t-off"
-		side "$t-batch" "$w/bin/$t-batch"
-		p=$w/$t.musl.problems
+	[ $musl = yes ] && side "$t-off" "$w/bin/$t-off"
+	i=0
+	for m in $modes; do
+		i=$((i + 1))
+		side_env=$(mode_env "$m") tap_suffix=" [$m]"
+		side "$t-shim.$i" "$w/bin/$t" "$shim"
+		p=$w/$t.problems.$i
 		: >"$p"
 		for f in rc out err; do
-			cmp -s "$w/$t-off/$f" "$w/$t-batch/$f" ||
-				echo "$f: off '$(head -c 200 "$w/$t-off/$f")', batch '$(head -c 200 "$w/$t-batch/$f")'" >>"$p"
+			cmp -s "$w/$t-native/$f" "$w/$t-shim.$i/$f" ||
+				echo "$f: native '$(head -c 200 "$w/$t-native/$f")', preloaded '$(head -c 200 "$w/$t-shim.$i/$f")'" >>"$p"
 		done
-		verdict "$t (musl --bc=batch): same output and status as --bc=off" "$p"
-	fi
+		verdict "$t (glibc preload): same output and status as native" "$p"
+		if [ $musl = yes ]; then
+			side "$t-batch.$i" "$w/bin/$t-batch"
+			p=$w/$t.musl.problems.$i
+			: >"$p"
+			for f in rc out err; do
+				cmp -s "$w/$t-off/$f" "$w/$t-batch.$i/$f" ||
+					echo "$f: off '$(head -c 200 "$w/$t-off/$f")', batch '$(head -c 200 "$w/$t-batch.$i/$f")'" >>"$p"
+			done
+			verdict "$t (musl --bc=batch): same output and status as --bc=off" "$p"
+		fi
+		side_env= tap_suffix=
+	done
 done
 echo "1..$n"

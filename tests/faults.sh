@@ -39,6 +39,8 @@
 #            1000 records present.  BC_MAX_DELAY_US=10000000, killed at
 #            once: the file is a prefix of the records (what is lost is
 #            printed as a TAP comment, not asserted).
+# Every build runs under every mode of tests/modes.sh (the bcshim side gets
+# the mode; the native side runs again beside it), the mode ending each name.
 # Prints TAP (tests/tap.sh) for tests/run.sh; exits 0 whatever the results.
 # BC_TEST_PRELOAD= and BC_TEST_MUSL_MODE=pass check the harness itself
 # (native against native); the engine-only assertions then fail by design.
@@ -53,6 +55,7 @@ mnt=$w/mnt
 umount "$mnt" 2>/dev/null
 rm -rf "$w" && mkdir -p "$w/bin" || { echo "1..0 # SKIP cannot make $w"; exit 0; }
 . tests/tap.sh
+. tests/modes.sh
 
 progs="enospc epipe eintr eagain sighandler killme"
 : >"$w/build.log"
@@ -75,18 +78,18 @@ runner=$w/bin/run
 # Builds: glibc (native: no preload; bcshim: the preload) and musl (native:
 # --bc=off; bcshim: --bc=batch).  Sides: n (native) and s (bcshim).
 binary() {
-	case $1.$2 in
+	case ${1%@*}.$2 in
 	glibc.*) echo "$w/bin/$3" ;;
 	musl.n) echo "$w/bin/$3-off" ;;
 	musl.s) echo "$w/bin/$3-bc" ;;
 	esac
 }
-preload() { if [ "$1.$2" = glibc.s ]; then echo "$lib"; fi; }
+preload() { if [ "${1%@*}.$2" = glibc.s ]; then echo "$lib"; fi; }
 
 # frun DIR BUILD SIDE PROG ARG...: run in a fresh DIR/cwd with the
 # environment env -i PATH LC_ALL LD_PRELOAD plus $fenv ("-e VAR=VAL"
-# words); DIR/stdout, DIR/stderr, DIR/status.  $fbg=yes: in the
-# background, the program's pid in DIR/pid.
+# words) and, on the bcshim side, the mode $bm (set by under); DIR/stdout,
+# DIR/stderr, DIR/status.  $fbg=yes: in the background, the program's pid in DIR/pid.
 fenv= fbg=no
 frun() {
 	_d=$1 _b=$2 _s=$3 _p=$4
@@ -94,14 +97,16 @@ frun() {
 	rm -rf "$_d" && mkdir -p "$_d/cwd" || return
 	_bin=$(binary "$_b" "$_s" "$_p")
 	_pre=$(preload "$_b" "$_s")
+	_me=
+	[ "$_s" = s ] && _me=$(mode_opts "$bm" -e)
 	# shellcheck disable=SC2086 # fenv is a list of words
 	if [ "$fbg" = yes ]; then
 		(cd "$_d/cwd" && exec "$runner" -o "$_d/status" -t 30 -p "$_d/pid" -e PATH=/usr/bin:/bin \
-			-e LC_ALL=C -e "LD_PRELOAD=$_pre" $fenv -- "$_bin" "$@" \
+			-e LC_ALL=C -e "LD_PRELOAD=$_pre" $_me $fenv -- "$_bin" "$@" \
 			</dev/null >"$_d/stdout" 2>"$_d/stderr") &
 	else
 		(cd "$_d/cwd" && "$runner" -o "$_d/status" -t 30 -e PATH=/usr/bin:/bin \
-			-e LC_ALL=C -e "LD_PRELOAD=$_pre" $fenv -- "$_bin" "$@" \
+			-e LC_ALL=C -e "LD_PRELOAD=$_pre" $_me $fenv -- "$_bin" "$@" \
 			</dev/null >"$_d/stdout" 2>"$_d/stderr")
 	fi
 }
@@ -119,7 +124,21 @@ is_prefix() {
 # failed_at FILE: the record number of "write N failed: ..." or "none".
 failed_at() { sed -n 's/^write \([0-9][0-9]*\) failed: .*/\1/p' "$1" | grep . || echo none; }
 
-builds="glibc musl"
+# A build is a way in and a mode's index, as glibc@2.
+builds=
+i=0
+for m in $modes; do
+	i=$((i + 1))
+	builds="$builds glibc@$i musl@$i"
+done
+# under BUILD: bw its way in, bm its mode, the mode ending each TAP name.
+under() {
+	bw=${1%@*}
+	set -- "${1#*@}" $modes
+	shift "$1"
+	bm=$1
+	tap_suffix=" [$bm]"
+}
 
 # ---- ENOSPC -------------------------------------------------------------------
 
@@ -132,12 +151,13 @@ else
 	mounted="cannot mount a 64 KiB tmpfs ($(head -n 1 "$w/mount.err")): needs root or CAP_SYS_ADMIN"
 fi
 for b in $builds; do
-	t1="ENOSPC ($b): the error comes back on a later call, mispredictions counted, the file a prefix of native's"
-	t2="ENOSPC ($b), BC_ON_MISPREDICT=abort: SIGABRT, 'bcshim: misprediction', the file a prefix of native's"
+	under "$b"
+	t1="ENOSPC ($bw): the error comes back on a later call, mispredictions counted, the file a prefix of native's"
+	t2="ENOSPC ($bw), BC_ON_MISPREDICT=abort: SIGABRT, 'bcshim: misprediction', the file a prefix of native's"
 	if [ "$mounted" != yes ]; then
 		skip "$t1" "$mounted"
 		skip "$t2" "$mounted"
-		skip "ENOSPC ($b), 1100 records then close: a write or the close fails with ENOSPC" "$mounted"
+		skip "ENOSPC ($bw), 1100 records then close: a write or the close fails with ENOSPC" "$mounted"
 		continue
 	fi
 	c=$w/enospc-$b
@@ -167,7 +187,7 @@ for b in $builds; do
 	[ "$m" -ge 1 ] || echo "BC_STATS mispredictions: $m, want >= 1 ($(head -c 400 "$c/stats.jsonl" 2>/dev/null))" >>"$p"
 	is_prefix "$c/s/file" "$c/n/file" ||
 		echo "the file ($(wc -c <"$c/s/file") bytes) is not a prefix of native's ($(wc -c <"$c/n/file") bytes): $(cmp "$c/s/file" "$c/n/file" 2>&1)" >>"$p"
-	echo "# native: failed at record $kn, $(wc -c <"$c/n/file") bytes; bcshim: at $ks, $(wc -c <"$c/s/file") bytes, $m misprediction(s)" >"$c/note"
+	echo "# native: failed at record $kn, $(wc -c <"$c/n/file") bytes; bcshim: at $ks, $(wc -c <"$c/s/file") bytes, $m misprediction(s)$tap_suffix" >"$c/note"
 	verdict "$t1" "$p"
 	cat "$c/note"
 
@@ -202,7 +222,7 @@ for b in $builds; do
 		echo "bcshim ($(status_of "$c/s-1100")): $(cat "$c/s-1100/stdout")" >>"$p"
 		echo "want a write or the close to fail with ENOSPC" >>"$p"
 	fi
-	verdict "ENOSPC ($b), 1100 records then close: a write or the close fails with ENOSPC" "$p"
+	verdict "ENOSPC ($bw), 1100 records then close: a write or the close fails with ENOSPC" "$p"
 done
 if [ "$mounted" = yes ]; then
 	umount "$mnt" 2>/dev/null
@@ -212,6 +232,7 @@ fi
 # ---- EPIPE --------------------------------------------------------------------
 
 for b in $builds; do
+	under "$b"
 	c=$w/epipe-$b
 	frun "$c/n-ign-loop" "$b" n epipe ign loop
 	frun "$c/s-ign-loop" "$b" s epipe ign loop
@@ -222,7 +243,7 @@ for b in $builds; do
 	[ "$(status_of "$c/s-ign-loop")" = "exit 0" ] || echo "bcshim: status $(status_of "$c/s-ign-loop")" >>"$p"
 	grep -q '^write [0-9]* failed: EPIPE$' "$c/s-ign-loop/stdout" ||
 		echo "bcshim: no write failed with EPIPE: $(cat "$c/s-ign-loop/stdout")" >>"$p"
-	verdict "EPIPE ($b), SIGPIPE ignored, writing until failure: a write fails with EPIPE" "$p"
+	verdict "EPIPE ($bw), SIGPIPE ignored, writing until failure: a write fails with EPIPE" "$p"
 
 	frun "$c/n-ign-single" "$b" n epipe ign single
 	frun "$c/s-ign-single" "$b" s epipe ign single
@@ -235,7 +256,7 @@ for b in $builds; do
 		echo "bcshim ($(status_of "$c/s-ign-single")): $(cat "$c/s-ign-single/stdout")" >>"$p"
 		echo "want the write to fail with EPIPE, or the write to succeed and the close to fail with EPIPE" >>"$p"
 	fi
-	verdict "EPIPE ($b), SIGPIPE ignored, one write then close: EPIPE from the write or the close" "$p"
+	verdict "EPIPE ($bw), SIGPIPE ignored, one write then close: EPIPE from the write or the close" "$p"
 
 	for mode in loop single; do
 		frun "$c/n-dfl-$mode" "$b" n epipe dfl $mode
@@ -246,7 +267,7 @@ for b in $builds; do
 			[ "$(status_of "$c/$s-dfl-$mode")" = "signal 13" ] ||
 				echo "$s: status $(status_of "$c/$s-dfl-$mode"), want signal 13; stdout: $(cat "$c/$s-dfl-$mode/stdout")" >>"$p"
 		done
-		verdict "EPIPE ($b), SIGPIPE default, $mode: death by SIGPIPE both ways" "$p"
+		verdict "EPIPE ($bw), SIGPIPE default, $mode: death by SIGPIPE both ways" "$p"
 	done
 done
 
@@ -259,8 +280,9 @@ while [ $i -lt 100 ]; do printf 'w%03d\n' $i; i=$((i + 1)); done >>"$w/eintr.fil
 i=0
 while [ $i -lt 100 ]; do printf 'x%03d\n' $i; i=$((i + 1)); done >>"$w/eintr.file"
 for b in $builds; do
+	under "$b"
 	c=$w/eintr-$b
-	t="EINTR ($b): read fails with EINTR both ways, the earlier writes in the file while it blocks"
+	t="EINTR ($bw): read fails with EINTR both ways, the earlier writes in the file while it blocks"
 	frun "$c/n" "$b" n eintr
 	frun "$c/s" "$b" s eintr
 	if grep -q '^observer: failed' "$c/n/stdout" && [ ! -r /proc/self/syscall ]; then
@@ -282,6 +304,7 @@ done
 # ---- EAGAIN -------------------------------------------------------------------
 
 for b in $builds; do
+	under "$b"
 	c=$w/eagain-$b
 	frun "$c/n" "$b" n eagain
 	frun "$c/s" "$b" s eagain
@@ -290,7 +313,7 @@ for b in $builds; do
 	[ "$(status_of "$c/n")" = "$(status_of "$c/s")" ] || echo "status: native $(status_of "$c/n"), bcshim $(status_of "$c/s")" >>"$p"
 	grep -q 'content ok' "$c/n/stdout" || echo "native: $(cat "$c/n/stdout")" >>"$p"
 	cmp -s "$c/n/stdout" "$c/s/stdout" || { echo "results differ (native -, bcshim +):"; diff -u "$c/n/stdout" "$c/s/stdout" | sed -n '3,30p'; } >>"$p"
-	verdict "EAGAIN ($b): a non-blocking pipe filled to EAGAIN gives the same results" "$p"
+	verdict "EAGAIN ($bw): a non-blocking pipe filled to EAGAIN gives the same results" "$p"
 done
 
 # ---- a handler writing to the same fd -----------------------------------------
@@ -319,6 +342,7 @@ check_handler() {
 		}' "$1/cwd/out"
 }
 for b in $builds; do
+	under "$b"
 	c=$w/handler-$b
 	frun "$c/n" "$b" n sighandler
 	frun "$c/s" "$b" s sighandler
@@ -328,7 +352,7 @@ for b in $builds; do
 		[ "$(status_of "$c/$s")" = "exit 0" ] || echo "$s: status $(status_of "$c/$s")" >>"$p"
 		check_handler "$c/$s" | sed "s/^/$s: /" >>"$p"
 	done
-	verdict "handler ($b): SIGALRM handler and main loop writing one fd: a valid interleaving" "$p"
+	verdict "handler ($bw): SIGALRM handler and main loop writing one fd: a valid interleaving" "$p"
 done
 
 # ---- SIGTERM and SIGKILL ------------------------------------------------------
@@ -356,6 +380,7 @@ killed() {
 	wait
 }
 for b in $builds; do
+	under "$b"
 	c=$w/kill-$b
 	p=$c/problems.term
 	mkdir -p "$c"
@@ -370,7 +395,7 @@ for b in $builds; do
 		cmp -s "$w/killme.want" "$c/$s-term/cwd/out" ||
 			echo "$s: the file holds $(wc -c <"$c/$s-term/cwd/out") of 64000 bytes, or other bytes: $(cmp "$w/killme.want" "$c/$s-term/cwd/out" 2>&1)" >>"$p"
 	done
-	verdict "SIGTERM ($b), BC_MAX_DELAY_US=10000000: dies by SIGTERM, all 1000 records written" "$p"
+	verdict "SIGTERM ($bw), BC_MAX_DELAY_US=10000000: dies by SIGTERM, all 1000 records written" "$p"
 
 	p=$c/problems.kill
 	: >"$p"
@@ -382,7 +407,7 @@ for b in $builds; do
 		cmp -s "$w/killme.want" "$c/$s-kill/cwd/out" ||
 			echo "$s: the file holds $(wc -c <"$c/$s-kill/cwd/out") of 64000 bytes, or other bytes: $(cmp "$w/killme.want" "$c/$s-kill/cwd/out" 2>&1)" >>"$p"
 	done
-	verdict "SIGKILL ($b), default BC_MAX_DELAY_US, killed 0.3 s after the writes: all 1000 records written" "$p"
+	verdict "SIGKILL ($bw), default BC_MAX_DELAY_US, killed 0.3 s after the writes: all 1000 records written" "$p"
 
 	p=$c/problems.kill-late
 	: >"$p"
@@ -393,8 +418,8 @@ for b in $builds; do
 		echo "status $(status_of "$c/s-kill-late"), want signal 9" >>"$p"
 	is_prefix "$c/s-kill-late/cwd/out" "$w/killme.want" ||
 		echo "the file ($(wc -c <"$c/s-kill-late/cwd/out") bytes) is not a prefix of the 1000 records" >>"$p"
-	verdict "SIGKILL ($b), BC_MAX_DELAY_US=10000000, killed at once: the file is a prefix of the records" "$p"
-	echo "# SIGKILL ($b) with BC_MAX_DELAY_US=10000000: $(($(wc -c <"$c/s-kill-late/cwd/out") / 64)) of 1000 records kept"
+	verdict "SIGKILL ($bw), BC_MAX_DELAY_US=10000000, killed at once: the file is a prefix of the records" "$p"
+	echo "# SIGKILL ($bw) with BC_MAX_DELAY_US=10000000: $(($(wc -c <"$c/s-kill-late/cwd/out") / 64)) of 1000 records kept$tap_suffix"
 done
 
 echo "1..$n"

@@ -57,12 +57,20 @@ script thirdparty
 
 # The deferral engine: random call sequences with and without it; what it
 # merges, seen from the kernel; Debian's programs with and without it; faults (ENOSPC, EPIPE, EINTR, EAGAIN,
-# signals, SIGTERM, SIGKILL).
+# signals, SIGTERM, SIGKILL); each under every executor and level
+# (tests/modes.sh).
 script random
 script merge
 script diff
 script faults
 script edge
+
+# The executors: fork, exec and many threads while pages are in flight, an
+# executor stalled on a slow pipe, the relaxed level's 0..2.
+script executor
+
+# bcshim-calibrate: its options, the profile it writes, its workloads.
+script calibrate
 
 # bctrial: statistics, equivalence, nondeterminism, errors, suites.
 script trial

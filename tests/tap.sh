@@ -1,14 +1,16 @@
 # TAP for the test scripts, sourced by each: ok, skip and not_ok print one
 # result; the script ends with echo "1..$n".  tests/run.sh counts them.
+# tap_suffix, if set, ends every name (the engine's mode, tests/modes.sh).
 n=0
+tap_suffix=
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
+ok() { n=$((n + 1)); echo "ok $n - $1$tap_suffix"; }
 # skip NAME REASON: only for a missing optional facility.
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+skip() { n=$((n + 1)); echo "ok $n - $1$tap_suffix # SKIP $2"; }
 # not_ok NAME [DETAIL...]: a failure and its detail lines.
 not_ok() {
 	n=$((n + 1))
-	echo "not ok $n - $1"
+	echo "not ok $n - $1$tap_suffix"
 	shift
 	for l in "$@"; do printf '%s\n' "$l"; done | sed 's/^/# /'
 }

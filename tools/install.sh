@@ -5,7 +5,7 @@ prefix=$1
 root=${DESTDIR:-}$prefix
 install -d "$root/bin" "$root/lib" "$root/include" "$root/share/man/man1" "$root/share/man/man3" \
 	"$root/share/man/man7"
-install -m 755 out/bin/bcvm out/bin/bctrial "$root/bin/"
+install -m 755 out/bin/bcvm out/bin/bctrial out/bin/bcshim-calibrate "$root/bin/"
 install -m 644 out/lib/libbc.a "$root/lib/"
 install -m 755 out/lib/libbc.so.1 "$root/lib/"
 ln -sf libbc.so.1 "$root/lib/libbc.so"

@@ -2,7 +2,7 @@
 """normtrace.py: normalise one `strace -f -y` trace for tests/diff.sh, so
 that a native run and a run under bcshim can be compared line by line.
 
-    normtrace.py [--sub OLD=NEW]... TRACE
+    normtrace.py [--relaxed-fds] [--uring] [--sub OLD=NEW]... TRACE
     normtrace.py --compare NATIVE-NORM BCSHIM-NORM
 
 The trace must come from
@@ -49,6 +49,28 @@ What is done, and why:
   become one "write" item with the total of their results; consecutive
   successful closes (close, close_range over fds known open) become one
   "close" item listing the fds.  A failed call is never merged.
+
+For the engine's modes (tests/modes.sh), applied to both sides alike:
+- --relaxed-fds (the relaxed level: a deferred close may complete after a
+  later open, which then gets another number, and an open with O_CREAT|
+  O_EXCL does not wait for deferred calls): per process, the k-th call that
+  returned a new fd above 2 (its result, or pipe's and socketpair's array)
+  names it Fk (Fk@PROC in a child process, which starts from its parent's
+  names at the fork), and every later use of that number (/proc/self/fd/N
+  in a path too) takes the name of its most recent allocation.  Then, as
+  deferred calls may land after later calls on other fds, the order is
+  compared in two projections, weaker than the strict one: "## in order",
+  the calls the engine never defers (all but write, pwrite, close and the
+  deferrable ones) in program order; and "## fd NAME" for each fd, every
+  call that names it except probes, in order, writes merged again.  What
+  is not checked is where a deferred call lands among calls on other fds.
+- --uring (the io_uring executor): the calls io_uring may carry never reach
+  strace on the bcshim side, so they are left out on both sides: write,
+  writev, pwrite64, pwritev, send, sendto, sendmsg, sendmmsg, close,
+  close_range, fadvise64, madvise; and the ring itself (io_uring_* calls,
+  anything on an anon_inode:[io_uring] fd, its mmaps).  Weaker: their order
+  against the other calls is not checked, only the outputs and files
+  tests/diff.sh compares in full.
 """
 import re
 import sys
@@ -59,6 +81,12 @@ READ_CLASS = {"read", "readv", "pread64", "preadv", "preadv2"}
 DEFERRABLE = {"fchmod", "fchown", "fadvise64"}  # and utimensat(fd, NULL, ...)
 FORKS = {"fork", "vfork", "clone", "clone3"}
 PID_ARG0 = {"wait4", "kill", "tkill", "tgkill", "pidfd_open"}
+URING_CARRIED = WRITE_CLASS | PWRITE_CLASS | {"sendmmsg", "close", "close_range", "fadvise64", "madvise"}
+FD_FIRST = {"read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev",
+            "close", "fstat", "fcntl", "ioctl", "lseek", "dup", "dup2", "dup3", "fsync",
+            "fdatasync", "ftruncate", "fchmod", "fchown", "fadvise64", "getdents64", "flock",
+            "fstatfs", "fchdir", "sendto", "sendmsg", "recvfrom", "recvmsg", "connect", "bind",
+            "listen", "accept", "accept4", "getsockopt", "setsockopt", "shutdown"}
 
 LOADER = re.compile(r'\.so(\.[0-9]+)*$|^/etc/ld\.so\.|/glibc-hwcaps(/|$)')
 LINE = re.compile(r'^(\d+)\s+(.*)$')
@@ -151,12 +179,19 @@ def main():
         if len(args) != 3:
             sys.exit("usage: normtrace.py --compare NATIVE-NORM BCSHIM-NORM")
         sys.exit(compare(args[1], args[2]))
-    while args and args[0] == "--sub":
-        old, _, new = args[1].partition("=")
-        subs.append((old, new))
-        args = args[2:]
+    relaxed = uring = False
+    while args and args[0] in ("--sub", "--relaxed-fds", "--uring"):
+        if args[0] == "--relaxed-fds":
+            relaxed = True
+        elif args[0] == "--uring":
+            uring = True
+        else:
+            old, _, new = args[1].partition("=")
+            subs.append((old, new))
+            args = args[1:]
+        args = args[1:]
     if len(args) != 1:
-        sys.exit("usage: normtrace.py [--sub OLD=NEW]... TRACE")
+        sys.exit("usage: normtrace.py [--relaxed-fds] [--uring] [--sub OLD=NEW]... TRACE")
     entries = read_entries(args[0])
 
     # Pass 1: tasks to processes, processes named by their place in the tree.
@@ -240,6 +275,9 @@ def main():
             continue
         if name == "exit":  # a thread's end
             continue
+        if uring and (name in URING_CARRIED or name.startswith("io_uring_")
+                      or "anon_inode:[io_uring]" in cargs + result):
+            continue
         # The dynamic loader's work on shared objects.
         if name in ("open", "openat", "access", "newfstatat", "stat", "statx",
                     "readlink", "faccessat", "faccessat2") and loader_path(name, cargs):
@@ -318,6 +356,8 @@ def main():
         p = procs[pname]
         out.append("### process %s" % pname)
         out.extend(render(canonical(p.items)))
+    if relaxed:
+        out = project(rename_fds(out))
     sys.stdout.write("\n".join(out) + "\n")
 
 
@@ -342,6 +382,135 @@ def canonical(items):
             out.insert(j, it)
         else:
             out.append(it)
+    return out
+
+
+QUOTED = re.compile(r'("(?:[^"\\]|\\.)*"(?:\.\.\.)?)')
+FDANNOT = re.compile(r'(?<![\w.])(\d+)<')
+
+
+FDNAME = re.compile(r'(?<![\w.@])((?:F\d+(?:@[\d.]+)?)|\d+)<((?:[^<>]|<[^<>]*>)*)>')
+DEFERRED = re.compile(r'^(write|pwrite|close) |^(fchmod|fchown|fadvise64)\(.*\) = 0$'
+                      r'|^utimensat\([^,]+>, NULL, .*\) = 0$')
+
+
+def project(lines):
+    """--relaxed-fds: each process as "## in order" and "## fd NAME"."""
+    out = []
+    procs = []
+    for line in lines:
+        if line.startswith("### process "):
+            procs.append((line, []))
+        elif procs:
+            procs[-1][1].append(line)
+    for head, body in procs:
+        out.append(head)
+        out.append("## in order")
+        per = {}
+        for line in body:
+            if not DEFERRED.match(line):
+                out.append(line)
+            if line.startswith("~ "):
+                continue
+            if line.startswith("close "):
+                for f in line[6:].split(" "):
+                    m = FDNAME.match(f)
+                    per.setdefault(m.group(1) if m else f, []).append("close " + f)
+                continue
+            for name in dict.fromkeys(m.group(1) for m in FDNAME.finditer(
+                    "".join(QUOTED.split(line)[0::2]))):
+                per.setdefault(name, []).append(line)
+        for name in sorted(per, key=lambda n: (len(n), n)):
+            out.append("## fd " + name)
+            out.extend(remerge(per[name]))
+    return out
+
+
+def remerge(lines):
+    """Writes (contiguous pwrites) to one fd that met again: one line."""
+    out = []
+    for line in lines:
+        m = re.match(r'^(write|pwrite) (\S+)(?: offset=(\d+))? bytes=(\d+)$', line)
+        p = out and re.match(r'^(write|pwrite) (\S+)(?: offset=(\d+))? bytes=(\d+)$', out[-1])
+        if m and p and m.group(1, 2) == p.group(1, 2) and (
+                m.group(1) == "write" or int(p.group(3)) + int(p.group(4)) == int(m.group(3))):
+            total = int(p.group(4)) + int(m.group(4))
+            out[-1] = re.sub(r'bytes=\d+$', "bytes=%d" % total, out[-1])
+            continue
+        out.append(line)
+    return out
+
+
+def rename_fds(lines):
+    """--relaxed-fds: fds above 2 named by allocation, per process."""
+    out = []
+    inherited = {}
+    names = proc = None
+    by_path = {}
+    count = 0
+    for line in lines:
+        if line.startswith("### process "):
+            proc = line[len("### process "):]
+            names = dict(inherited.pop(proc, {}))
+            by_path = {}
+            count = 0
+            out.append(line)
+            continue
+        m = re.match(r'^(?:fork|vfork|clone|clone3)\(.*\) = P([0-9.]+)$', line)
+        if m:
+            inherited[m.group(1)] = dict(names)
+        call = re.match(r'^(?:~ )?(\w+)\(', line)
+        cname = call.group(1) if call else None
+        # The result: a new fd, or (pipe, socketpair) the array's fds.
+        head, sep, tail = line.rpartition(" = ")
+        if not sep or not call:
+            head, tail = line, ""
+        made = cname in ("pipe", "pipe2", "socketpair")
+
+        # strace -y names each fd's file: a deferred close that strace
+        # shows after a later open got the same number is still named
+        # for the file it closed.
+        def path_of(m):
+            rest = m.string[m.end():]
+            a = FDNAME.match(m.string, m.start())
+            return a.group(2) if a else rest.split(">", 1)[0]
+
+        def use(m):
+            n = int(m.group(1))
+            if n <= 2:
+                return m.group(0)
+            return "%s<" % by_path.get((n, path_of(m)), names.get(n, n))
+
+        def new(m):
+            nonlocal count
+            n = int(m.group(1))
+            if n <= 2:
+                return m.group(0)
+            count += 1
+            names[n] = "F%d" % count if proc == "1" else "F%d@%s" % (count, proc)
+            by_path[(n, path_of(m))] = names[n]
+            return "%s<" % names[n]
+        parts = QUOTED.split(head)
+        for i in range(0, len(parts), 2):
+            parts[i] = FDANNOT.sub(new if made else use, parts[i])
+        for i in range(1, len(parts), 2):  # tar's chmod("/proc/self/fd/4", ...)
+            parts[i] = re.sub(r'(/proc/self/fd/)(\d+)',
+                              lambda m: m.group(1) + str(names.get(int(m.group(2)), m.group(2))), parts[i])
+        head = "".join(parts)
+        if cname in FD_FIRST:
+            head = re.sub(r'^((?:~ )?\w+\()(\d+)(?=[,)])',
+                          lambda m: m.group(1) + str(names.get(int(m.group(2)), m.group(2))
+                                                     if int(m.group(2)) > 2 else m.group(2)), head)
+        if cname in ("dup2", "dup3"):
+            head = re.sub(r'^(\w+\([^,]+, )(\d+)(?=[,)])',
+                          lambda m: m.group(1) + str(names.get(int(m.group(2)), m.group(2))
+                                                     if int(m.group(2)) > 2 else m.group(2)), head)
+        if tail:
+            tail = re.sub(r'^(\d+)<', new, tail)
+            line = head + " = " + tail
+        else:
+            line = head
+        out.append(line)
     return out
 
 

@@ -21,7 +21,14 @@
  * with any libc (not always the same results: glibc's futimens refuses fd
  * -1 itself, musl's asks the kernel, which allows it when both times are
  * UTIME_OMIT; so each libc is compared only with itself).  fds 0..2 and
- * any fd open at start are never touched. */
+ * any fd open at start are never touched.
+ *
+ * An fd is chosen for what it names, never for its number: an owned fd by
+ * its place in the order of opening, the fd closed last while no fd has been
+ * taken since, or a number in HIGH..HIGH+NHIGH-1, which only dup2 takes.  So
+ * the same seed makes the same calls on the same files when the engine's
+ * relaxed level hands out other fd numbers than a native run, and the logs
+ * compare after renaming fds (tests/random.sh). */
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE /* pwritev */
 #include <dirent.h>
@@ -38,8 +45,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAXFD 256    /* fds we may own or name: 3..MAXFD-1 */
-#define PICKFD 32    /* invalid and dup2 targets come from 3..PICKFD-1 */
+#define HIGH 900     /* invalid and dup2 targets: HIGH..HIGH+NHIGH-1, */
+#define NHIGH 29     /* far above any number an open gets */
 #define MAXOWN 16    /* more open fds than this and opens become closes */
 #define BIG 70000    /* largest single transfer: above the 65536 bound */
 
@@ -47,8 +54,10 @@ static const char *const names[] = { "a", "b", "c", "d", "e", "f" };
 #define NNAMES (int)(sizeof names / sizeof names[0])
 
 static uint64_t rs;
-static unsigned char foreign[MAXFD]; /* open at start: never touched */
-static unsigned char own[MAXFD];     /* opened by the sequence */
+static unsigned char foreign[NHIGH]; /* open at start: never touched */
+static int own[MAXOWN];              /* opened by the sequence, oldest first */
+static int nown;
+static int last_closed = -1;         /* closed, and no fd taken since */
 static unsigned char buf[BIG + 16];
 static char logbuf[8192];
 static size_t loglen;
@@ -182,38 +191,22 @@ static void res(long r, int e)
 
 /* ---- choices ------------------------------------------------------------ */
 
-static int nown(void)
-{
-	int k = 0;
-
-	for (int fd = 3; fd < MAXFD; fd++)
-		k += own[fd];
-	return k;
-}
-
 static int random_owned(void)
 {
-	int k = nown(), i;
-
-	if (k == 0)
-		return -1;
-	i = (int)below(k);
-	for (int fd = 3; fd < MAXFD; fd++)
-		if (own[fd] && i-- == 0)
-			return fd;
-	return -1;
+	return nown ? own[below(nown)] : -1;
 }
 
-/* A number in 3..PICKFD-1 that was not open at start: owned or not. */
+/* Owned or not, but meaning the same in every run (see the top); -1 when
+ * the choice is not available. */
 static int random_number(void)
 {
-	for (int tries = 0; tries < 64; tries++) {
-		int fd = (int)range(3, PICKFD - 1);
+	long r = below(NHIGH + 4);
 
-		if (!foreign[fd])
-			return fd;
-	}
-	return -1;
+	if (r < NHIGH)
+		return foreign[r] ? -1 : HIGH + (int)r;
+	if (r == NHIGH)
+		return last_closed;
+	return random_owned();
 }
 
 /* Mostly a valid fd; sometimes a closed or never-opened one. */
@@ -287,10 +280,26 @@ static void flagtext(int fl)
 		out("|APPEND");
 }
 
+/* fd is no longer ours: closed, or replaced by dup2. */
+static void lost(int fd)
+{
+	for (int i = 0; i < nown; i++)
+		if (own[i] == fd) {
+			memmove(own + i, own + i + 1, (size_t)(nown - i - 1) * sizeof *own);
+			nown--;
+			return;
+		}
+}
+
+/* A new fd (dup2 onto an owned one too): the newest owned. */
 static void gained(long fd)
 {
-	if (fd >= 0 && fd < MAXFD)
-		own[fd] = 1;
+	if (fd < 0)
+		return;
+	lost((int)fd);
+	if (nown < MAXOWN)
+		own[nown++] = (int)fd;
+	last_closed = -1;
 }
 
 static void do_open(void)
@@ -499,11 +508,14 @@ static void do_dup2(void)
 static void do_close(void)
 {
 	int fd = pick_fd();
+	long r;
 
 	out("close %d", fd);
-	RES(close(fd));
-	if (fd >= 0 && fd < MAXFD)
-		own[fd] = 0; /* released whatever the result (Linux) */
+	r = close(fd);
+	res(r, errno);
+	lost(fd); /* released whatever the result (Linux) */
+	if (r == 0)
+		last_closed = fd;
 }
 
 static void do_rename(void)
@@ -647,7 +659,7 @@ static void one_call(void)
 	for (int i = 0; i < NOPS; i++) {
 		if (r < ops[i].weight) {
 			/* At the limit an open or dup would leak: close instead. */
-			if (nown() >= MAXOWN && (ops[i].fn == do_open ||
+			if (nown >= MAXOWN && (ops[i].fn == do_open ||
 			    ops[i].fn == do_dup || ops[i].fn == do_dup2))
 				do_close();
 			else
@@ -725,7 +737,8 @@ static int tail_fd = -1;
 static void sequence(unsigned long s, long count)
 {
 	seed(s);
-	memset(own, 0, sizeof own);
+	nown = 0;
+	last_closed = -1;
 	burst_left = 0;
 	out("== seed %lu\n", s);
 	for (long i = 0; i < count; i++) {
@@ -733,9 +746,8 @@ static void sequence(unsigned long s, long count)
 		one_call();
 		out("\n");
 	}
-	for (int fd = 3; fd < MAXFD; fd++)
-		if (own[fd])
-			close(fd);
+	for (int i = 0; i < nown; i++)
+		close(own[i]);
 	tree();
 	/* Left pending: an append and an fchmod on an fd closed only by
 	 * the next sequence or by the exit. */
@@ -772,8 +784,8 @@ int main(int argc, char **argv)
 	count = strtol(argv[2], NULL, 10);
 	if (argc == 5)
 		nseq = strtoul(argv[4], NULL, 10);
-	for (int fd = 0; fd < MAXFD; fd++)
-		foreign[fd] = fd < 3 || fcntl(fd, F_GETFD) >= 0;
+	for (int i = 0; i < NHIGH; i++)
+		foreign[i] = fcntl(HIGH + i, F_GETFD) >= 0;
 	umask(022);
 	if (chdir(argv[3]) < 0)
 		return die(argv[3], ename(errno));

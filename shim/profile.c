@@ -1,0 +1,179 @@
+/* The cost model's choice: which executor runs each class of deferred
+ * call.  bcshim-calibrate measures them and writes a profile; the engine
+ * reads it once at start.  BC_EXECUTOR overrides it, BC_LEVEL chooses the
+ * level.  No profile: the direct executor for every class. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+
+#include "engine.h"
+#include "env.h"
+#include "raw.h"
+
+#define E __bc_e
+
+static const char *const class_names[] = {
+	[PRED_WRITE] = "write", [PRED_PWRITE] = "pwrite", [PRED_SEND] = "send",
+	[PRED_META] = "meta", [PRED_ADVISE] = "advise", [PRED_CLOSE] = "close",
+};
+static const char *const executor_names[] = {
+	[EX_DIRECT] = "direct", [EX_URING] = "uring", [EX_ASYNC] = "async",
+};
+static char path[1024];
+
+hidden const char *__bc_executor_name(int ex)
+{
+	return executor_names[ex];
+}
+
+hidden const char *__bc_class_name(int pred)
+{
+	return class_names[pred];
+}
+
+static size_t length(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+/* Index of word w[0..n) in names[lo..hi], or -1. */
+static int lookup(const char *const *names, int lo, int hi, const char *w, size_t n)
+{
+	for (int i = lo; i <= hi; i++)
+		if (!__builtin_strncmp(names[i], w, n) && !names[i][n])
+			return i;
+	return -1;
+}
+
+static void complain(const char *what, const char *v, const char *why)
+{
+	char msg[512];
+	size_t at = 0;
+
+	for (const char *parts[] = { what, ": ", v, ": ", why, 0 }, **p = parts; *p; p++)
+		for (const char *c = *p; *c && at < sizeof msg - 1; c++)
+			msg[at++] = *c;
+	msg[at] = 0;
+	__bc_say(msg);
+}
+
+/* Append s to path at at; the new end, or -1 if it does not fit. */
+static int append(int at, const char *s)
+{
+	if (at < 0)
+		return -1;
+	while (*s && at < (int)sizeof path - 1)
+		path[at++] = *s++;
+	path[at] = 0;
+	return *s ? -1 : (int)at;
+}
+
+/* BC_PROFILE, else the XDG default; NULL: none. */
+static const char *profile_path(void)
+{
+	const char *v = __bc_env("BC_PROFILE"), *xdg = __bc_env("XDG_CONFIG_HOME");
+	const char *home = __bc_env("HOME");
+	int at;
+
+	if (v)
+		return *v ? v : NULL;
+	if (xdg && *xdg == '/')
+		at = append(0, xdg);
+	else if (home && *home == '/')
+		at = append(append(0, home), "/.config");
+	else
+		return NULL;
+	return at >= 0 && append(at, "/bcshim/profile") >= 0 ? path : NULL;
+}
+
+/* Words of one line: "CLASS EXECUTOR"; the header; comments. */
+static void parse_line(const char *file, char *line, int *header)
+{
+	char *w[3] = { 0 };
+	size_t len[3] = { 0 };
+	int n = 0, c, x;
+
+	for (char *s = line; *s && n < 3; ) {
+		while (*s == ' ' || *s == '\t' || *s == '\r')
+			s++;
+		if (!*s || *s == '#')
+			break;
+		w[n] = s;
+		while (*s && *s != ' ' && *s != '\t' && *s != '\r')
+			s++;
+		len[n] = s - w[n];
+		n++;
+	}
+	if (!n)
+		return;
+	if (!*header) {
+		if (n == 2 && len[0] == 14 && !__builtin_strncmp(w[0], "bcshim-profile", 14) &&
+		    len[1] == 1 && *w[1] == '1') {
+			*header = 1;
+			return;
+		}
+		*header = -1;
+		complain("profile", file, "not a bcshim profile version 1; using none");
+		return;
+	}
+	if (n != 2 || (c = lookup(class_names, PRED_WRITE, PRED_CLOSE, w[0], len[0])) < 0 ||
+	    (x = lookup(executor_names, EX_DIRECT, EX_ASYNC, w[1], len[1])) < 0) {
+		complain("profile", file, "a line is not \"CLASS direct|uring|async\"; ignored");
+		return;
+	}
+	E.cfg.exec[c] = x;
+}
+
+static void load(const char *file)
+{
+	static char text[4096];
+	long fd, n, got = 0;
+	int header = 0;
+
+	fd = __bc_raw6(SYS_openat, AT_FDCWD, (long)file, O_RDONLY | O_CLOEXEC, 0, 0, 0);
+	if (fd < 0) {
+		if (fd != -ENOENT)
+			complain("profile", file, "cannot be read; using none");
+		return;
+	}
+	while (got < (long)sizeof text - 1 &&
+	       (n = __bc_raw6(SYS_read, fd, (long)text + got, sizeof text - 1 - got, 0, 0, 0)) > 0)
+		got += n;
+	__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
+	text[got] = 0;
+	for (char *line = text, *end; *line && header >= 0; line = end) {
+		for (end = line; *end && *end != '\n'; end++)
+			;
+		if (*end)
+			*end++ = 0;
+		parse_line(file, line, &header);
+	}
+	if (header > 0)
+		E.cfg.profile = file;
+	else
+		__builtin_memset(E.cfg.exec, EX_DIRECT, sizeof E.cfg.exec);
+}
+
+hidden void __bc_profile_load(void)
+{
+	const char *level = __bc_env("BC_LEVEL"), *ex = __bc_env("BC_EXECUTOR"), *file;
+	int x = -1;
+
+	if (level && !__builtin_strcmp(level, "relaxed"))
+		E.cfg.relaxed = 1;
+	else if (level && __builtin_strcmp(level, "strict"))
+		complain("BC_LEVEL", level, "not \"strict\" or \"relaxed\"; using strict");
+	if (ex && (x = lookup(executor_names, EX_DIRECT, EX_ASYNC, ex, length(ex))) < 0)
+		complain("BC_EXECUTOR", ex, "not \"direct\", \"uring\" or \"async\"; using the profile");
+	E.cfg.forced = x;
+	if (x >= 0) {
+		__builtin_memset(E.cfg.exec, x, sizeof E.cfg.exec);
+		return;
+	}
+	if ((file = profile_path()))
+		load(file);
+}
