@@ -296,6 +296,9 @@ nat=native bat=preload
 [ -n "$base_env" ] && nat="preload $base_env"
 [ -n "$bat_env" ] && bat="preload $bat_env"
 mb="--bc=$mmode"
+mnat=--bc=off mbat=$mb
+[ -n "$base_env" ] && mnat="$mb $base_env"
+[ -n "$bat_env" ] && mbat="$mb $bat_env"
 {
 	echo "bench/shim.sh: $runs pairs per benchmark, N=$n; load average $(cut -d' ' -f1-3 /proc/loadavg)," \
 		"$(nproc 2>/dev/null || echo ?) CPUs"
@@ -308,13 +311,13 @@ cat "$out/header" >&2
 
 bench 1g preload 8 "1 write64 glibc, disk: $nat vs $bat" prep_w64 \
 	"$bin/write64-glibc" "$disk/w64.out" $n
-bench 1m musl 8 "1 write64 musl, disk: --bc=off vs $mb" prep_w64 \
+bench 1m musl 8 "1 write64 musl, disk: $mnat vs $mbat" prep_w64 \
 	write64 "$disk/w64.out" $n
 if [ -n "$tmpfs" ]; then
 	wd=$tmpfs
 	bench 1gt preload 8 "1 write64 glibc, tmpfs: $nat vs $bat" prep_w64 \
 		"$bin/write64-glibc" "$tmpfs/w64.out" $n
-	bench 1mt musl 8 "1 write64 musl, tmpfs: --bc=off vs $mb" prep_w64 \
+	bench 1mt musl 8 "1 write64 musl, tmpfs: $mnat vs $mbat" prep_w64 \
 		write64 "$tmpfs/w64.out" $n
 	rm -f "$tmpfs/w64.out"
 	wd=$disk
@@ -323,7 +326,7 @@ bench 2 preload 2.5 "2 dd bs=64 count=$n, disk: $nat vs $bat" prep_dd \
 	dd if=/dev/zero of="$disk/dd.out" bs=64 count=$n status=none
 bench 3g preload 0.91 "3 nodefer glibc: $nat vs $bat" prep_none \
 	"$bin/nodefer-glibc" "$out/nodefer.dat" $n
-bench 3m musl 0.91 "3 nodefer musl: --bc=off vs $mb" prep_none \
+bench 3m musl 0.91 "3 nodefer musl: $mnat vs $mbat" prep_none \
 	nodefer "$out/nodefer.dat" $n
 bench 4 preload 0.97 "4 tar -xf 2000 files, disk: $nat vs $bat" prep_tar \
 	tar -xf "$out/files.tar" -C "$disk/x"
@@ -335,17 +338,17 @@ if [ -n "$tmpfs" ]; then
 	wd=$disk
 fi
 benv="BC_EXECUTOR=async BC_LEVEL=relaxed"
-bench 5 preload 1.6 "5 tarlike 20000 files, disk: $nat vs $bat ${bat_env:-$benv}" prep_tl \
+bench 5 preload 1.6 "5 tarlike 20000 files, disk: $nat vs ${bat_env:+$bat}${bat_env:-$bat $benv}" prep_tl \
 	"$bin/tarlike" "$disk/tl" 20000
 if [ -n "$tmpfs" ]; then
 	wd=$tmpfs
-	bench 5t preload 1.6 "5 tarlike 20000 files, tmpfs: $nat vs $bat ${bat_env:-$benv}" prep_tl \
+	bench 5t preload 1.6 "5 tarlike 20000 files, tmpfs: $nat vs ${bat_env:+$bat}${bat_env:-$bat $benv}" prep_tl \
 		"$bin/tarlike" "$tmpfs/tl" 20000
 	rm -rf "$tmpfs/tl"
 	wd=$disk
 fi
 benv="BC_EXECUTOR=async"
-bench 6 preload 3.5 "6 dd bs=64 count=$n, disk: $nat vs $bat ${bat_env:-$benv}" prep_dd \
+bench 6 preload 3.5 "6 dd bs=64 count=$n, disk: $nat vs ${bat_env:+$bat}${bat_env:-$bat $benv}" prep_dd \
 	dd if=/dev/zero of="$disk/dd.out" bs=64 count=$n status=none
 benv=
 rm -rf "$disk/w64.out" "$disk/dd.out" "$disk/tl"
