@@ -94,7 +94,9 @@ done
 # bytes) under BC_EXECUTOR=uring; NAME/stats and NAME/cwd/out.
 uring_run() {
 	mkdir -p "$w/$1/cwd"
+	# (ASAN_OPTIONS: a sanitized build of bcshim-calibrate under LD_PRELOAD)
 	env -i PATH=/usr/bin:/bin LD_PRELOAD="$shim" BC_EXECUTOR=uring BC_PROFILE= \
+		ASAN_OPTIONS=verify_asan_link_order=0 \
 		BC_STATS="$w/$1/stats" "$top/out/bin/bcshim-calibrate" --workload pwrite 2000 \
 		"$w/$1/cwd" >"$w/$1/log" 2>&1
 }
