@@ -91,6 +91,7 @@ enum {
  * soft limit, at most this high (the kernel sizes the fd table to it). */
 #define FD_CEILING 1024
 #define FD_SPREAD  16
+#define FD_LOWEST  64    /* the ring goes no lower */
 
 #define MAX_CALLS (BC_NREGS / BC_WIN_SIZE)
 #define MADVISE_KEY INT64_MIN   /* madvise calls form one chain */
@@ -100,22 +101,22 @@ static long sys6(long nr, long a, long b, long c, long d, long e, long f)
 	return __bc_raw6(nr, a, b, c, d, e, f);
 }
 
-/* Move fd to a high number; fd itself if that fails. */
-static int move_high(int fd)
+/* Move fd to a high number, out of the way of the lowest-fd rule; with
+ * too low an fd limit to leave room, or if it cannot, close it:
+ * -EMFILE (a ring on a low number would change the program's fds). */
+static long move_high(long fd)
 {
 	struct rlimit lim;
 	long lo, nfd;
 
 	if (sys6(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, (long)&lim, 0, 0) < 0)
-		return fd;
+		lim.rlim_cur = 0;
 	lo = (lim.rlim_cur < FD_CEILING ? (long)lim.rlim_cur : FD_CEILING) - FD_SPREAD;
-	if (fd >= lo)
+	if (fd >= lo && lo >= FD_LOWEST)
 		return fd;
-	nfd = sys6(SYS_fcntl, fd, F_DUPFD_CLOEXEC, lo, 0, 0, 0);
-	if (nfd < 0)
-		return fd;
+	nfd = lo >= FD_LOWEST ? sys6(SYS_fcntl, fd, F_DUPFD_CLOEXEC, lo, 0, 0, 0) : -EMFILE;
 	sys6(SYS_close, fd, 0, 0, 0, 0, 0);
-	return nfd;
+	return nfd < 0 ? -EMFILE : nfd;
 }
 
 static void *at(void *base, uint32_t off)
@@ -138,7 +139,8 @@ int __bc_uring_setup(struct bc_uring *u)
 		sys6(SYS_close, fd, 0, 0, 0, 0, 0);
 		return u->err = -EOPNOTSUPP;
 	}
-	fd = move_high(fd);
+	if ((fd = move_high(fd)) < 0)
+		return u->err = fd;
 	sq_len = pr.sq_off.array + pr.sq_entries * sizeof(uint32_t);
 	cq_len = pr.cq_off.cqes + pr.cq_entries * sizeof(struct cqe);
 	if (cq_len > sq_len)

@@ -29,7 +29,8 @@ struct bc_uring {
 };
 
 /* Set up a ring; 0 or -errno (-ENOSYS: no io_uring; -EPERM: disabled by
- * sysctl or seccomp; -EOPNOTSUPP: a kernel older than 5.6), kept in err. */
+ * sysctl or seccomp; -EOPNOTSUPP: a kernel older than 5.6; -EMFILE: no
+ * room for its fd above the program's, under RLIMIT_NOFILE), kept in err. */
 __attribute__((__visibility__("hidden"))) int __bc_uring_setup(struct bc_uring *u);
 /* Unmap and close the ring, keeping err.  Right in a fork child (its
  * mappings and fd only); never in a vfork child, which shares the mm. */

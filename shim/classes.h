@@ -158,6 +158,7 @@ struct bc_class {
 	X(setfsuid,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(capset,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(prctl,          DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(seccomp,        DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setgid,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setregid,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setresgid,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -477,6 +478,21 @@ static void map_shared(int fd)
 	E.nmapped++;
 }
 
+/* A prctl that changes nothing a raw thread's calls depend on (its
+ * credentials, capabilities, securebits, seccomp filter are per thread:
+ * after those, the engine's threads are retired and started afresh). */
+static int prctl_harmless(long option)
+{
+	switch (option) {
+	case PR_SET_PDEATHSIG: case PR_GET_PDEATHSIG: case PR_GET_DUMPABLE:
+	case PR_SET_DUMPABLE: case PR_SET_NAME: case PR_GET_NAME:
+	case PR_SET_TIMERSLACK: case PR_GET_TIMERSLACK: case PR_SET_CHILD_SUBREAPER:
+	case PR_GET_CHILD_SUBREAPER:
+		return 1;
+	}
+	return 0;
+}
+
 static void learn(long nr, const long a[6], long res)
 {
 	switch (nr) {
@@ -534,12 +550,16 @@ static void learn(long nr, const long a[6], long res)
 		if (res >= 0 && !(a[3] & MAP_ANONYMOUS) && a[4] >= 0)
 			map_shared(a[4]);
 		break;
+	case SYS_prctl:
+		if (prctl_harmless(a[0]))
+			break;
+		/* fall through */
 	case SYS_setuid:
 	case SYS_setreuid:
 	case SYS_setresuid:
 	case SYS_setfsuid:
 	case SYS_capset:
-	case SYS_prctl:
+	case SYS_seccomp:
 	case SYS_setgid:
 	case SYS_setregid:
 	case SYS_setresgid:

@@ -123,6 +123,7 @@ struct bc_engine {
 	int target[BC_TARGETS_MAX];
 	size_t arena_size;
 	char *arena;
+	char *arena0;       /* the queue's own arena (async swaps them) */
 	long owner;         /* pid the pending calls and counters belong to */
 	int hold;           /* an exec is under way: defer nothing */
 	int any_owed;       /* some fd has been owed a misprediction's error */
@@ -314,13 +315,31 @@ hidden int __bc_executor_kick(void);
 hidden void __bc_executor_main(void);
 /* The executor thread is gone (a fork child). */
 hidden void __bc_executor_forget(void);
-/* The executor thread must end (credentials changed); it is idle. */
+/* The executor thread must end (credentials changed): waited for, so
+ * that no batch is left to a thread that is gone.  Lock held. */
 hidden void __bc_executor_retire(void);
 /* On the executor thread: it has been retired and must return. */
 hidden int __bc_executor_retired(void);
-/* Raw threads of the engine: start fn on a new stack and TLS block;
- * its tid or -errno.  *stack is mapped on first use. */
-hidden long __bc_raw_thread(void (*fn)(void), char **stack, uint64_t *tls);
+/* A raw thread of the engine: two slots of a stack, a TLS block and the
+ * word the kernel clears once the thread is off that stack
+ * (CLONE_CHILD_CLEARTID), so that a retired thread's stack is reused
+ * only once it is gone. */
+struct bc_raw_slot {
+	char *stack;
+	int running;
+	uint64_t tls[8] __attribute__((__aligned__(64)));
+};
+struct bc_raw_thread {
+	struct bc_raw_slot slot[2];
+	unsigned cur;
+};
+/* Start fn on raw thread t's current slot; its tid or -errno. */
+hidden long __bc_raw_thread(struct bc_raw_thread *t, void (*fn)(void));
+/* t's thread was told to end and is not waited for: the next one runs
+ * on the other slot. */
+hidden void __bc_raw_thread_retired(struct bc_raw_thread *t);
+/* Wait until t's thread has ended. */
+hidden void __bc_raw_thread_join(struct bc_raw_thread *t);
 
 /* Load the cost-model profile (BC_PROFILE, or the XDG default) into
  * cfg.exec; BC_EXECUTOR overrides it.  Called at start. */

@@ -4,7 +4,6 @@
  * never takes the engine's lock, so a thread holding it may wait for it.
  * Like the timer thread it does not follow credential changes: it is
  * retired at each one and a new one starts with the next batch. */
-#define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
 #include <sys/syscall.h>
 
@@ -16,16 +15,7 @@
 static long exec_pid;        /* the process whose executor thread runs */
 static uint32_t exec_gen;    /* bumped to make the running thread end */
 static uint32_t running_gen; /* the generation the running thread serves */
-static int alive;            /* futex word: the thread has not yet ended */
-static char *stack;
-static uint64_t tls_block[8] __attribute__((__aligned__(64)));
-
-static void executor_main(void)
-{
-	__bc_executor_main();
-	__atomic_store_n(&alive, 0, __ATOMIC_SEQ_CST);
-	__bc_raw6(SYS_futex, (long)&alive, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
-}
+static struct bc_raw_thread executor;
 
 hidden int __bc_executor_retired(void)
 {
@@ -39,12 +29,9 @@ hidden int __bc_executor_kick(void)
 	if (exec_pid == E.owner)
 		return 0;
 	running_gen = __atomic_load_n(&exec_gen, __ATOMIC_ACQUIRE);
-	alive = 1;
-	tid = __bc_raw_thread(executor_main, &stack, tls_block);
-	if (tid < 0) {
-		alive = 0;
+	tid = __bc_raw_thread(&executor, __bc_executor_main);
+	if (tid < 0)
 		return tid;
-	}
 	exec_pid = E.owner;
 	return 0;
 }
@@ -52,21 +39,19 @@ hidden int __bc_executor_kick(void)
 hidden void __bc_executor_forget(void)
 {
 	exec_pid = 0;
-	alive = 0;
+	executor.slot[executor.cur].running = 0;  /* the parent's thread */
 }
 
 hidden void __bc_executor_retire(void)
 {
 	if (!exec_pid)
 		return;
-	/* Woken to see it must end, and waited for: two must never run
-	 * batches at once.  Its stack is not reused: it may still be on it
-	 * for its last instructions. */
+	/* Woken to see it must end, and waited for until it is off its
+	 * stack: two must never run batches at once, and the next one
+	 * reuses the stack.  It never waits for the lock the caller holds. */
 	__atomic_fetch_add(&exec_gen, 1, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&E.x.kick, 1, __ATOMIC_SEQ_CST);
 	__bc_raw6(SYS_futex, (long)&E.x.kick, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
-	while (__atomic_load_n(&alive, __ATOMIC_SEQ_CST))
-		__bc_raw6(SYS_futex, (long)&alive, FUTEX_WAIT_PRIVATE, 1, 0, 0, 0);
-	stack = NULL;
+	__bc_raw_thread_join(&executor);
 	exec_pid = 0;
 }

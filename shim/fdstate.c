@@ -155,6 +155,7 @@ hidden void __bc_fd_forget(int fd)
 		return;
 	f = &E.fd[fd];
 	f->epoch++;
+	f->close_seq = 0;
 	f->gen = 0;
 	f->type = FT_UNKNOWN;
 	f->known_id = 0;
@@ -200,8 +201,9 @@ hidden void __bc_engine_forget_fds(void)
 	E.euid = -1;
 	for (int fd = 0; fd < BC_FD_MAX; fd++)
 		E.fd[fd].err = 0;
-	__bc_unlock();
-	__bc_leave();
+	/* Under the lock: no batch may go to a thread being retired. */
 	__bc_timer_retire();
 	__bc_executor_retire();
+	__bc_unlock();
+	__bc_leave();
 }

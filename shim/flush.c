@@ -384,11 +384,14 @@ hidden void __bc_wait_batch(uint32_t seq)
 		 * handler's calls go after it.  One that may wait for good
 		 * lets a handler run meanwhile (signals.c), as a blocked
 		 * flush does. */
-		int blocks = !helper_holds && may_block(seq);
 		E.n.inflight_waits++;
-		__bc_blocked += blocks;
-		await(seq, 0);
-		__bc_blocked -= blocks;
+		if (!helper_holds && may_block(seq)) {
+			__bc_blocked++;
+			await(seq, 0);
+			__bc_blocked--;
+		} else {
+			await(seq, 0);  /* on the timer thread: no TLS */
+		}
 	}
 	__bc_reap();
 }
@@ -536,7 +539,8 @@ hidden void __bc_settle_all(int reason, long nr)
 
 hidden void __bc_settle_briefly(int reason)
 {
-	if (E.submitted != E.reaped && !await(E.submitted, 50)) {
+	/* Only a batch that may wait for another party is given up on. */
+	if (E.submitted != E.reaped && may_block(E.submitted) && !await(E.submitted, 50)) {
 		/* A batch is blocked: what is queued after it cannot go. */
 		__bc_queue_drop();
 		return;
@@ -576,9 +580,14 @@ hidden int __bc_batches_start(void)
 
 hidden void __bc_batches_child(void)
 {
-	/* Whatever the parent had in flight is the parent's. */
-	for (int i = 0; i < BC_NBATCH; i++)
+	/* Whatever the parent had in flight is the parent's; a fork from
+	 * another thread may have caught a flush between its arena swaps. */
+	for (int i = 0; i < BC_NBATCH; i++) {
 		E.batches[i].ready = 0;
+		E.batches[i].arena = (char *)E.batches + BC_NBATCH * sizeof(struct bc_batch) +
+				     i * E.arena_size;
+	}
+	E.arena = E.arena0;
 	E.x.done = E.reaped = E.submitted;
 	E.x.waiting = E.x.exec_asleep = 0;
 	__bc_executor_forget();

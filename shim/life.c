@@ -187,7 +187,7 @@ hidden int __bc_engine_start(int close_ok, const char *how)
 		__bc_say("no memory for the deferral queue; running unbatched");
 		return m;
 	}
-	E.arena = (char *)m;
+	E.arena = E.arena0 = (char *)m;
 	if ((m = __bc_batches_start()) < 0) {
 		__bc_say("no memory for the deferral queue; running unbatched");
 		return m;

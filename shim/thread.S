@@ -2,18 +2,19 @@
  * its own stack, and returning from a signal handler. */
 	.text
 
-/* long __bc_spawn(void (*fn)(void), void *stack_top, void *tls):
+/* long __bc_spawn(void (*fn)(void), void *stack_top, void *tls, int *ctid):
  * clone(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|
- * CLONE_SYSVSEM|CLONE_SETTLS); the child runs fn and exits. */
+ * CLONE_SYSVSEM|CLONE_SETTLS|CLONE_CHILD_CLEARTID); the child runs fn and
+ * exits, and the kernel then clears *ctid and wakes its futex. */
 	.globl __bc_spawn
 	.hidden __bc_spawn
 	.type __bc_spawn, @function
 __bc_spawn:
 	mov %rdi, %r9
 	mov %rdx, %r8
-	mov $0xd0f00, %edi
+	mov %rcx, %r10
+	mov $0x2d0f00, %edi
 	xor %edx, %edx
-	xor %r10d, %r10d
 	mov $56, %eax
 	syscall
 	test %rax, %rax

@@ -5,6 +5,7 @@
  * on a futex until the queue fills again.  __bc_spawn and the signal
  * return are in thread.S. */
 /* From linux/futex.h, which musl builds cannot include. */
+#define FUTEX_WAIT 0
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
 #include <signal.h>
@@ -20,14 +21,13 @@
 #define QUIET_POLLS 4     /* polls with no new batch before it sleeps */
 
 /* Start fn on a new thread of this process with the given stack and TLS
- * block; its tid or -errno (thread.S). */
-hidden long __bc_spawn(void (*fn)(void), void *stack_top, void *tls);
+ * block, *ctid cleared when it ends; its tid or -errno (thread.S). */
+hidden long __bc_spawn(void (*fn)(void), void *stack_top, void *tls, int *ctid);
 
 static long timer_pid;    /* the process whose timer thread is running */
 static uint32_t timer_gen; /* bumped to make the running thread end */
 static int asleep;        /* futex word: 1 while the thread waits for work */
-static char *stack;
-static uint64_t tls_block[8] __attribute__((__aligned__(64)));
+static struct bc_raw_thread timer;
 
 /* Take the lock; *blocked is raised while waiting for it (NULL on the
  * timer thread, which has no TLS of its own). */
@@ -121,24 +121,44 @@ static void timer_main(void)
 	}
 }
 
-hidden long __bc_raw_thread(void (*fn)(void), char **stack, uint64_t *tls)
+hidden long __bc_raw_thread(struct bc_raw_thread *t, void (*fn)(void))
 {
 	unsigned long all = ~0UL, old;
+	struct bc_raw_slot *s = &t->slot[t->cur];
 	long tid;
 
-	if (!*stack) {
+	if (__atomic_load_n(&s->running, __ATOMIC_ACQUIRE))
+		s->stack = NULL;  /* a thread from two retirements ago: left be */
+	if (!s->stack) {
 		long m = __bc_raw6(SYS_mmap, 0, STACK_SIZE, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 		if ((unsigned long)m > -4096UL)
 			return m;
-		*stack = (char *)m;
+		s->stack = (char *)m;
 	}
-	tls[0] = (uint64_t)(uintptr_t)tls;  /* the TCB points to itself */
+	s->tls[0] = (uint64_t)(uintptr_t)s->tls;  /* the TCB points to itself */
+	s->running = 1;
 	/* Born with every signal blocked: none is ever delivered to it. */
 	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8, 0, 0);
-	tid = __bc_spawn(fn, *stack + STACK_SIZE, tls);
+	tid = __bc_spawn(fn, s->stack + STACK_SIZE, s->tls, &s->running);
 	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8, 0, 0);
+	if (tid < 0)
+		s->running = 0;
 	return tid;
+}
+
+hidden void __bc_raw_thread_retired(struct bc_raw_thread *t)
+{
+	t->cur ^= 1;
+}
+
+hidden void __bc_raw_thread_join(struct bc_raw_thread *t)
+{
+	int *w = &t->slot[t->cur].running, v;
+
+	/* The kernel's wake at thread exit is not a private futex's. */
+	while ((v = __atomic_load_n(w, __ATOMIC_ACQUIRE)))
+		__bc_raw6(SYS_futex, (long)w, FUTEX_WAIT, v, 0, 0, 0);
 }
 
 hidden void __bc_timer_need(void)
@@ -152,24 +172,26 @@ hidden void __bc_timer_need(void)
 		return;
 	}
 	asleep = 0;
-	if (__bc_raw_thread(timer_main, &stack, tls_block) > 0)
+	if (__bc_raw_thread(&timer, timer_main) > 0)
 		timer_pid = E.owner;
 }
 
 hidden void __bc_timer_forget(void)
 {
 	timer_pid = 0;
+	timer.slot[timer.cur].running = 0;  /* the parent's thread */
 }
 
 hidden void __bc_timer_retire(void)
 {
 	if (!timer_pid)
 		return;
-	/* A sleeping thread is woken to see it must end; its stack is not
-	 * reused, since it may still be on it. */
+	/* A sleeping thread is woken to see it must end; it may be waiting
+	 * for the lock the caller holds, so it is not waited for: the next
+	 * one runs on the other stack. */
 	__atomic_fetch_add(&timer_gen, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&asleep, 0, __ATOMIC_SEQ_CST);
 	__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
-	stack = NULL;
-	__bc_timer_forget();
+	__bc_raw_thread_retired(&timer);
+	timer_pid = 0;
 }

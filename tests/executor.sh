@@ -14,11 +14,24 @@
 #            0.5 s ("stall | (sleep 0.5; cat >drained)") while the program
 #            writes a regular file, loops on getpid, exits
 #   lowfd    0, 1 and 2 keep the lowest-fd rule under the relaxed level too
+#   retire   setgid in a loop (the executor retired) while another thread's
+#            writes flush async: nothing hangs, nothing is lost.  glibc
+#            only: on musl, setgid's __synccall can stop the writer while
+#            it holds the engine's lock and then wait for that lock, a
+#            known deadlock (docs/design.md, Known limits)
+#   bigtls   1 MiB of TLS, a profile with writes async and pwrites direct,
+#            stdout a slow pipe: the timer thread must not touch TLS
+#   reuse    (every mode) closed fds stay closed while relaxed opens reuse
+#            their numbers before the closes' batches are reaped
+#   prctl    prctl(PR_SET_SECUREBITS) after each 64 KiB: the retired
+#            threads' stacks do not pile up
+#   ringfd   (uring modes) RLIMIT_NOFILE 20: the ring takes no low fd
 # And io_uring refused (sysctl kernel.io_uring_disabled=2, restored after):
 # BC_EXECUTOR=uring falls back to direct for good, says so in BC_STATS
 # (config.uring "unavailable: ..."), and the pwrites still all land.
-# lowfd runs under every mode of tests/modes.sh, the others under those
-# whose executor is async, and direct as a control; the mode ends each name.
+# lowfd and reuse run under every mode of tests/modes.sh, ringfd under the
+# uring ones, bigtls once with its profile, the others under those whose
+# executor is async, and direct as a control; the mode ends each name.
 set -u
 cd "$(dirname "$0")/.." || exit 0
 top=$(pwd)
@@ -36,10 +49,13 @@ side_env=
 side() {
 	_d=$w/$1
 	mkdir -p "$_d/cwd"
-	if [ "$t" = stall ]; then
+	if [ "$t" = stall ] || [ "$t" = bigtls ]; then
 		(cd "$_d/cwd" || exit 1; timeout -k 2 20 sh -c \
 			"env -i PATH=/usr/bin:/bin LC_ALL=C ${3:+LD_PRELOAD=$3} $side_env '$2' | (sleep 0.5; cat >drained)" \
 			>../out 2>../err </dev/null; echo $? >../rc)
+	elif [ "$t" = ringfd ]; then
+		(cd "$_d/cwd" || exit 1; ulimit -n 20; timeout -k 2 20 env -i PATH=/usr/bin:/bin LC_ALL=C \
+			${3:+LD_PRELOAD=$3} $side_env "$2" >../out 2>../err </dev/null; echo $? >../rc)
 	else
 		(cd "$_d/cwd" || exit 1; timeout -k 2 20 env -i PATH=/usr/bin:/bin LC_ALL=C \
 			${3:+LD_PRELOAD=$3} $side_env "$2" >../out 2>../err </dev/null; echo $? >../rc)
@@ -59,26 +75,32 @@ differ() {
 	done
 }
 
-for t in forkrec execrec threads stall lowfd; do
+printf 'bcshim-profile 1\nwrite async\npwrite direct\n' >"$w/mixed.profile"
+for t in forkrec execrec threads stall lowfd retire bigtls reuse prctl ringfd; do
 	if ! cc $cflags -o "$w/bin/$t" "tests/executor/$t.c" 2>"$w/$t.cc"; then
 		not_ok "$t: builds" "$(cat "$w/$t.cc")"
 		continue
 	fi
 	musl=no
-	"$top/out/bin/bc-musl-gcc" --bc=off $cflags -o "$w/bin/$t-off" "tests/executor/$t.c" 2>>"$w/$t.cc" &&
-		"$top/out/bin/bc-musl-gcc" --bc=batch $cflags -o "$w/bin/$t-batch" "tests/executor/$t.c" 2>>"$w/$t.cc" &&
+	if [ $t != retire ] &&
+		"$top/out/bin/bc-musl-gcc" --bc=off $cflags -o "$w/bin/$t-off" "tests/executor/$t.c" 2>>"$w/$t.cc" &&
+		"$top/out/bin/bc-musl-gcc" --bc=batch $cflags -o "$w/bin/$t-batch" "tests/executor/$t.c" 2>>"$w/$t.cc"; then
 		musl=yes
-	[ $musl = yes ] || not_ok "$t: builds with bc-musl-gcc" "$(cat "$w/$t.cc")"
+	fi
+	[ $musl = yes ] || [ $t = retire ] || not_ok "$t: builds with bc-musl-gcc" "$(cat "$w/$t.cc")"
 	side "$t-native" "$w/bin/$t"
 	[ $musl = yes ] && side "$t-off" "$w/bin/$t-off"
 	i=0
 	for m in $modes; do
 		i=$((i + 1))
-		case $t.$(executor "$m") in
-		lowfd.* | *.direct | *.async) ;;
+		case $t.$(executor "$m").$(relaxed "$m" && echo relaxed) in
+		bigtls.async.) ;;
+		bigtls.* | ringfd.direct.* | ringfd.async.*) continue ;;
+		lowfd.* | reuse.* | ringfd.* | *.direct.* | *.async.*) ;;
 		*) continue ;;
 		esac
 		side_env=$(mode_env "$m") tap_suffix=" [$m]"
+		[ $t = bigtls ] && side_env="BC_PROFILE=$w/mixed.profile" tap_suffix=" [mixed profile]"
 		side "$t-shim.$i" "$w/bin/$t" "$shim"
 		differ "$t-native" "$t-shim.$i" >"$w/$t.problems.$i"
 		verdict "$t (glibc preload): same output, status and files as native" "$w/$t.problems.$i"
