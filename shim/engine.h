@@ -238,6 +238,11 @@ hidden int __bc_engine_start(int close_ok, const char *way);
 hidden void __bc_engine_end(int reason, long nr, int final);
 /* Flush everything now, unless this thread is inside the engine. */
 hidden void __bc_engine_settle(int reason);
+/* musl's __synccall begins (every other thread will be stopped, one
+ * perhaps inside the engine): settle and keep the lock, the caller's
+ * calls going raw, until it ends; then retire the engine's threads (the
+ * credentials may have changed). */
+hidden void __bc_engine_synccall(int begin);
 /* In a fork child: pending calls belong to the parent; start afresh. */
 hidden void __bc_engine_child(void);
 /* The class of a CL_REFINE call c, from its arguments. */

@@ -56,4 +56,6 @@ hidden void __bc_entry_event(int ev)
 		__bc_engine_settle(FL_FORK);
 	else if (ev == BC_EV_THREAD_START)
 		__bc_engine_threaded();
+	else if (ev == BC_EV_SYNCCALL_BEGIN || ev == BC_EV_SYNCCALL_END)
+		__bc_engine_synccall(ev == BC_EV_SYNCCALL_BEGIN);
 }

@@ -274,7 +274,9 @@ static void run_page(struct bc_batch *b, unsigned from, unsigned to, int helper)
 		bc_emit(page, BC_OP_jneg, operand);
 		uring |= uring_use[b->ops[i].nr];
 	}
-	if (!helper)
+	/* A flush of file writes ends: a signal waits for it.  One that may
+	 * wait for another party lets a handler run meanwhile (signals.c). */
+	if (!helper && b->may_block)
 		__bc_blocked++;
 	if (uring && (ring.ready || (!ring.err && __bc_uring_setup(&ring) == 0))) {
 		uint64_t before = ring.enters;
@@ -290,7 +292,7 @@ static void run_page(struct bc_batch *b, unsigned from, unsigned to, int helper)
 		check(b, &b->ops[i], (long)page->reg[(i - from) * BC_WIN_SIZE],
 		      helper || ringed);
 	}
-	if (!helper)
+	if (!helper && b->may_block)
 		__bc_blocked--;
 }
 

@@ -254,6 +254,30 @@ hidden void __bc_engine_threaded(void)
 	__bc_leave();
 }
 
+/* Per thread: this thread holds the lock for a __synccall. */
+static __thread int in_synccall;
+
+hidden void __bc_engine_synccall(int begin)
+{
+	if (begin) {
+		/* From a handler that interrupted the engine: its calls are
+		 * raw already, and the lock may be this thread's. */
+		if (!__bc_on || __bc_depth || __bc_vforked)
+			return;
+		__bc_depth++;
+		__bc_lock();
+		__bc_settle_all(FL_LIBC, -1);
+		in_synccall = 1;
+	} else if (in_synccall) {
+		in_synccall = 0;
+		E.euid = -1;
+		__bc_timer_retire();
+		__bc_executor_retire();
+		__bc_unlock();
+		__bc_leave();
+	}
+}
+
 hidden void __bc_engine_child(void)
 {
 	E.lock = 0;
