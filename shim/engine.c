@@ -399,7 +399,8 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	struct bc_class c;
 	int fd, done = 0;
 
-	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth)
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth ||
+	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
 		return 0;
 	if (__bc_vforked) {
 		/* The vfork child shares this memory but not the fd table. */
@@ -584,7 +585,7 @@ static void learn(long nr, const long a[6], long res)
 
 hidden void __bc_after(long nr, const long a[6], long res)
 {
-	if (!__bc_on || __bc_depth || __bc_vforked || (unsigned long)nr >= BC_NR_MAX ||
+	if (!__bc_on || __bc_depth || __bc_vforked || __bc_synccall || (unsigned long)nr >= BC_NR_MAX ||
 	    !(__bc_class_table[nr].flags & CL_CHANGES))
 		return;
 	if (nr == SYS_fork || nr == SYS_clone || nr == SYS_clone3) {

@@ -239,10 +239,12 @@ hidden void __bc_engine_end(int reason, long nr, int final);
 /* Flush everything now, unless this thread is inside the engine. */
 hidden void __bc_engine_settle(int reason);
 /* musl's __synccall begins (every other thread will be stopped, one
- * perhaps inside the engine): settle and keep the lock, the caller's
- * calls going raw, until it ends; then retire the engine's threads (the
- * credentials may have changed). */
+ * perhaps inside the engine): settle and keep the lock, every thread's
+ * calls going raw, until it ends; then forget the fds (calls were not
+ * seen) and retire the engine's threads (credentials may have changed). */
 hidden void __bc_engine_synccall(int begin);
+/* Nonzero while a __synccall holds the engine: calls go raw. */
+extern hidden int __bc_synccall;
 /* In a fork child: pending calls belong to the parent; start afresh. */
 hidden void __bc_engine_child(void);
 /* The class of a CL_REFINE call c, from its arguments. */

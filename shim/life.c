@@ -256,6 +256,7 @@ hidden void __bc_engine_threaded(void)
 
 /* Per thread: this thread holds the lock for a __synccall. */
 static __thread int in_synccall;
+hidden int __bc_synccall;
 
 hidden void __bc_engine_synccall(int begin)
 {
@@ -268,8 +269,13 @@ hidden void __bc_engine_synccall(int begin)
 		__bc_lock();
 		__bc_settle_all(FL_LIBC, -1);
 		in_synccall = 1;
+		/* The stopped threads make calls (the synccall's own) that
+		 * must not wait for the lock: nothing is pending to order. */
+		__atomic_store_n(&__bc_synccall, 1, __ATOMIC_SEQ_CST);
 	} else if (in_synccall) {
 		in_synccall = 0;
+		E.fdgen++;
+		__atomic_store_n(&__bc_synccall, 0, __ATOMIC_SEQ_CST);
 		E.euid = -1;
 		__bc_timer_retire();
 		__bc_executor_retire();
