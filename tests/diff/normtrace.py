@@ -108,13 +108,17 @@ def read_entries(path):
             if not m:
                 continue
             tid, text = int(m.group(1)), m.group(2)
-            if text.startswith("+++") or text.startswith("---"):
+            # "???(": a task the group exit stopped before strace could
+            # name its call (an engine thread, spinning or asleep).
+            if text.startswith("+++") or text.startswith("---") or text.startswith("???("):
                 continue
             r = RESUMED.match(text)
             if r and tid in pending:
                 i = pending.pop(tid)
                 entries[i][1] = entries[i][1] + r.group(2)
                 continue
+            if r:
+                continue  # the rest of a "???(" left out above
             if text.endswith(UNFIN):
                 pending[tid] = len(entries)
                 text = text[: -len(UNFIN)]
