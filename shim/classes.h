@@ -164,6 +164,8 @@ struct bc_class {
 	X(setresgid,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setfsgid,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setgroups,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	/* memory shared with another process: nothing may wait (memshare.c) */ \
+	X(shmat,          DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	/* process state no pending call can see or change */ \
 	X(getpid,         DEP_NONE, PRED_NO,    -1, 0) \
 	X(getppid,        DEP_NONE, PRED_NO,    -1, 0) \

@@ -2,6 +2,8 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -138,6 +140,49 @@ static int inet_destination(const struct bc_fd *f, const void *name, long len)
 	return 0;
 }
 
+/* Is RLIMIT_FSIZE finite?  Asked when the queue is empty: a change
+ * (setrlimit, prlimit) waits for what is queued. */
+static int fsize_limited(void)
+{
+	struct rlimit lim;
+
+	if (!E.npend) {
+		E.n.probes++;
+		E.fsize_limited = __bc_raw6(SYS_prlimit64, 0, RLIMIT_FSIZE, 0, (long)&lim, 0, 0) ||
+				  lim.rlim_cur != RLIM_INFINITY;
+	}
+	return E.fsize_limited;
+}
+
+/* Does the calling thread block sig?  Asked when the queue is empty or
+ * threads may differ: a change of the mask waits for what is queued. */
+static int blocked(int sig)
+{
+	if (!E.npend || E.threaded) {
+		E.n.probes++;
+		__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&E.sigmask, 8, 0, 0);
+	}
+	return E.sigmask >> (sig - 1) & 1;
+}
+
+/* How a write to f could fail where the program would see it: -1 if it
+ * could (the call must not wait), else the signal at its default action
+ * that would kill the process first (SIGPIPE for a pipe or socket,
+ * SIGXFSZ past a finite RLIMIT_FSIZE), or 0 for none: a regular file's
+ * late errors (ENOSPC, EIO) are reported late natively too. */
+static int failure_signal(const struct bc_fd *f)
+{
+	int sig;
+
+	if (f->type == FT_FIFO || f->type == FT_STREAM)
+		sig = SIGPIPE;
+	else if (f->type == FT_REG && fsize_limited())
+		sig = SIGXFSZ;
+	else
+		return 0;
+	return __bc_signal_kills(sig) && !blocked(sig) ? sig : -1;
+}
+
 /* Check that call nr can be predicted from what is known of its fd, copy
  * what it points to, and queue it.  Lock held.  1 if queued (*res set). */
 static int defer(long nr, struct bc_class c, const long a[6], long *res)
@@ -147,9 +192,12 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 	const void *buf = NULL, *name = NULL;
 	long len = -1, namelen = 0, cnt = 0;
 	struct bc_fd *f = NULL;
+	int sig;
 	char *to;
 
-	if (E.hold || !__bc_on)
+	if (E.maps_unknown)
+		__bc_mem_scan();
+	if (E.hold || E.off || !__bc_on)
 		return 0;
 	if (E.backoff) {
 		E.backoff--;
@@ -165,9 +213,8 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 	p.fd = a[c.fdarg];
 	if (p.fd < 0 || p.fd >= BC_FD_MAX)
 		return 0;
-	if (!(f = __bc_fd_for_defer(p.fd, E.threaded ||
-				    (c.pred != PRED_WRITE && c.pred != PRED_CLOSE))) ||
-	    f->closing)
+	/* A close is worth no probe: it saves one call. */
+	if (!(f = __bc_fd_for_defer(p.fd, c.pred != PRED_CLOSE)) || f->closing)
 		return 0;
 	switch (c.pred) {
 	case PRED_WRITE:
@@ -176,13 +223,15 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		if ((nr == SYS_sendto || nr == SYS_sendmsg) && f->type != FT_STREAM)
 			return 0;
 		if (f->type != FT_REG && f->type != FT_FIFO && f->type != FT_STREAM &&
-		    f->type != FT_CHR && f->type != FT_MEMDEV && f->type != FT_FILE)
+		    f->type != FT_CHR && f->type != FT_MEMDEV)
 			return 0;
-		if ((E.threaded && !never_blocks(f)) ||
-		    ((f->type == FT_REG || f->type == FT_FILE) && mapped(p.fd, f)))
+		if ((E.threaded && !never_blocks(f)) || (f->type == FT_REG && mapped(p.fd, f)))
 			return 0;
 		if (!writable(f) || ((f->flags & O_NONBLOCK) && f->type != FT_REG))
 			return 0;
+		if ((sig = failure_signal(f)) < 0)
+			return 0;
+		p.sig = sig;
 		if (nr == SYS_write || nr == SYS_sendto) {
 			if (nr == SYS_sendto && (a[3] || a[4]))
 				return 0;
@@ -200,6 +249,9 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 	case PRED_PWRITE:
 		if (f->type != FT_REG || !writable(f) || a[3] < 0 || mapped(p.fd, f))
 			return 0;
+		if ((sig = failure_signal(f)) < 0)
+			return 0;
+		p.sig = sig;
 		if (nr == SYS_pwrite64)
 			buf = (const void *)a[1], len = a[2];
 		else
@@ -417,9 +469,17 @@ hidden int __bc_before(long nr, long a[6], long *res)
 		return 0;
 	}
 	c = __bc_classify(nr, a);
-	if ((nr == SYS_clone && (a[0] & CLONE_VM)) ||
-	    (nr == SYS_clone3 && a[0] && (*(const uint64_t *)a[0] & CLONE_VM)))
-		__bc_engine_threaded();
+	if (nr == SYS_fork || nr == SYS_clone || nr == SYS_clone3) {
+		long flags = nr == SYS_fork ? 0 : nr == SYS_clone ? a[0] :
+			     a[0] ? (long)*(const uint64_t *)a[0] : 0;
+		if (flags & CLONE_VM) {
+			__bc_engine_threaded();
+		} else {
+			__bc_lock();
+			__bc_mem_fork();
+			__bc_unlock();
+		}
+	}
 	if (__bc_in_handler) {
 		/* A handler's calls are not deferred, and go after what is
 		 * pending: the program it interrupted may be blocked waiting
@@ -434,10 +494,10 @@ hidden int __bc_before(long nr, long a[6], long *res)
 		c.dep = DEP_ALL;
 	if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
 		done = owed(nr, fd, res);
-	/* A close may wait where every fd allocation is seen; relaxed, where
-	 * an unseen one may only get another number above 2. */
+	/* A close may wait only where every use of an fd number is seen: a
+	 * call unseen (glibc's fchdir, isatty...) would find it open. */
 	if (!done && c.pred && E.cfg.max_delay_us &&
-	    (c.pred != PRED_CLOSE || E.cfg.close_ok || (E.cfg.relaxed && fd > 2))) {
+	    (c.pred != PRED_CLOSE || E.cfg.close_ok)) {
 		__bc_lock();
 		done = defer(nr, c, a, res);
 		__bc_unlock();
@@ -550,17 +610,30 @@ static void learn(long nr, const long a[6], long res)
 		/* Even a private mapping shares the page cache until written. */
 		if (res >= 0 && !(a[3] & MAP_ANONYMOUS) && a[4] >= 0)
 			map_shared(a[4]);
+		if (res >= 0)
+			__bc_mem_mapped(a[3]);
+		break;
+	case SYS_shmat:
+		if (res >= 0)
+			__bc_mem_mapped(-1);
 		break;
 	case SYS_prctl:
 		if (prctl_harmless(a[0]))
 			break;
+		if (a[0] == PR_SET_SECCOMP && res >= 0)
+			E.off |= BC_OFF_SECCOMP;
+		goto credentials;
+	case SYS_seccomp:
+		/* A filter may make any later call fail: predict nothing. */
+		if ((a[0] == 0 || a[0] == 1) && res >= 0)
+			E.off |= BC_OFF_SECCOMP;
 		/* fall through */
+	credentials:
 	case SYS_setuid:
 	case SYS_setreuid:
 	case SYS_setresuid:
 	case SYS_setfsuid:
 	case SYS_capset:
-	case SYS_seccomp:
 	case SYS_setgid:
 	case SYS_setregid:
 	case SYS_setresgid:

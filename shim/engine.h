@@ -23,6 +23,13 @@
 #define BC_NBATCH     4      /* batches flushed and not yet reaped */
 #define BC_CLOSES_MAX 64     /* relaxed: closes a queue holds before it goes */
 
+/* Why a process defers nothing any more (bc_engine.off). */
+enum {
+	BC_OFF_SECCOMP = 1, /* a seccomp filter may make any call fail */
+	BC_OFF_SHARED = 2,  /* it shares writable memory with another process:
+			       a store there can say "done" with no call */
+};
+
 enum bc_flush_reason {
 	FL_DEP,      /* a dependency point */
 	FL_FULL,     /* the queue is full */
@@ -42,12 +49,15 @@ enum bc_flush_reason {
  * number can mean something else. */
 enum bc_ftype {
 	FT_UNKNOWN,
-	FT_FILE,    /* opened by a path outside /dev and /proc, not probed:
-		       a regular file, a FIFO, perhaps a device; never a
-		       socket or a directory open for writing */
-	FT_REG, FT_DIR, FT_FIFO, FT_STREAM, FT_DGRAM,
+	FT_FILE,    /* opened by a path outside /dev and /proc, its flags
+		       known, not probed: nothing waits on it until a probe
+		       says what it is and on which file system */
+	FT_REG,     /* a regular file on a file system that holds data */
+	FT_DIR, FT_FIFO, FT_STREAM, FT_DGRAM,
 	FT_MEMDEV,  /* a memory device (/dev/null, /dev/zero...): never blocks */
-	FT_CHR, FT_TTY, FT_OTHER
+	FT_CHR, FT_TTY,
+	FT_OTHER    /* anything else, and every file of a pseudo file system
+		       (proc, sysfs, cgroup...): a write there is a command */
 };
 
 struct bc_fd {
@@ -71,6 +81,7 @@ struct bc_fd {
 struct bc_pend {
 	uint16_t nr;
 	uint8_t pred;       /* enum bc_pred */
+	uint8_t sig;        /* the signal its failure kills with, or 0 */
 	int fd;
 	long a[6];
 	long want;          /* the result the program was given */
@@ -126,6 +137,12 @@ struct bc_engine {
 	char *arena0;       /* the queue's own arena (async swaps them) */
 	long owner;         /* pid the pending calls and counters belong to */
 	int hold;           /* an exec is under way: defer nothing */
+	int off;            /* BC_OFF_*: why nothing may wait any more */
+	int shared_anon;    /* shared anonymous memory: shared once it forks */
+	int maps_unknown;   /* it forked where not every mapping is seen: read
+			       /proc/self/maps before the next deferral */
+	int fsize_limited;  /* RLIMIT_FSIZE is finite (while calls are queued) */
+	uint64_t sigmask;   /* signals the queuing thread blocks (likewise) */
 	int any_owed;       /* some fd has been owed a misprediction's error */
 	unsigned nthreads;  /* program threads that have made a call */
 	int threaded;       /* another thread may exist: only writes that cannot
@@ -265,9 +282,10 @@ static inline struct bc_class __bc_classify(long nr, const long a[6])
 /* The fd's state with its identity, learned with raw probes if not yet
  * known; NULL if the fd is out of range or not open.  Lock held. */
 hidden struct bc_fd *__bc_fd_get(int fd);
-/* The fd's state for a call that would be deferred, exact: its type must
- * be probed, not assumed from its open; NULL: do not defer.  Lock held. */
-hidden struct bc_fd *__bc_fd_for_defer(int fd, int exact);
+/* The fd's state for a call that would be deferred, its type and file
+ * system probed; probe: whether a probe is worth it now (else only what
+ * is known already).  NULL: do not defer.  Lock held. */
+hidden struct bc_fd *__bc_fd_for_defer(int fd, int probe);
 /* fd to is a duplicate of fd from: it shares what is known of it. */
 hidden void __bc_fd_copy(int from, int to);
 /* Learn fd's identity (dev, ino, owner) with a probe; 0 or -errno. */
@@ -375,6 +393,24 @@ hidden void __bc_timer_forget(void);
 hidden void __bc_timer_retire(void);
 /* Another thread is starting: see bc_engine.threaded. */
 hidden void __bc_engine_threaded(void);
+
+/* A MAP_SHARED mapping, or a System V segment attached (flags -1): while
+ * the process shares writable memory with another, nothing waits.  Lock
+ * held. */
+hidden void __bc_mem_mapped(long flags);
+/* The process forks: its shared mappings become shared with the child.
+ * Lock held. */
+hidden void __bc_mem_fork(void);
+/* After a fork where not every mapping is seen: read them.  Lock held. */
+hidden void __bc_mem_scan(void);
+
+/* Is sig at its default action, which kills (the engine's stand-in)? */
+hidden int __bc_signal_kills(int sig);
+/* A deferred call failed where natively its signal (SIGPIPE, SIGXFSZ at
+ * the default action) killed the process before it made another call:
+ * die of it now, issuing nothing more.  report: write BC_STATS first (not
+ * on the engine's raw threads). */
+hidden _Noreturn void __bc_die_of(int sig, int report);
 
 /* Take over fatal signals whose disposition is the default. */
 hidden void __bc_signals_start(void);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 
@@ -26,6 +27,44 @@ static int tty_major(unsigned long rdev)
 	return major == 4 || major == 5 || (major >= 136 && major <= 143);
 }
 
+/* Does fd's file system hold data?  On a pseudo file system (proc, sysfs,
+ * cgroup, debugfs, tracefs, configfs, securityfs, bpf...) a write is a
+ * command to the kernel, each one its own, answered at once: nothing
+ * there waits or merges.  Decided by the file system, never by the path;
+ * unknown means a command. */
+static int holds_data(int fd)
+{
+	struct statfs fs;
+
+	E.n.probes++;
+	if (__bc_raw6(SYS_fstatfs, fd, (long)&fs, 0, 0, 0, 0))
+		return 0;
+	switch ((unsigned long)fs.f_type & 0xffffffff) {
+	case 0xef53:      /* ext2, ext3, ext4 */
+	case 0x01021994:  /* tmpfs */
+	case 0x858458f6:  /* ramfs */
+	case 0x58465342:  /* xfs */
+	case 0x9123683e:  /* btrfs */
+	case 0xf2f52010:  /* f2fs */
+	case 0x794c7630:  /* overlayfs */
+	case 0x2fc12fc1:  /* zfs */
+	case 0xca451a4e:  /* bcachefs */
+	case 0x3153464a:  /* jfs */
+	case 0x52654973:  /* reiserfs */
+	case 0x4d44:      /* vfat */
+	case 0x2011bab0:  /* exfat */
+	case 0x5346544e:  /* ntfs */
+	case 0x7366746e:  /* ntfs3 */
+	case 0x6969:      /* nfs */
+	case 0xff534d42:  /* cifs */
+	case 0xfe534d42:  /* smb2 */
+	case 0x01021997:  /* 9p */
+	case 0x00c36400:  /* ceph */
+		return 1;
+	}
+	return 0;
+}
+
 static int type_of(int fd, const struct stat *st)
 {
 	int type = 0;
@@ -33,9 +72,9 @@ static int type_of(int fd, const struct stat *st)
 
 	switch (st->st_mode & S_IFMT) {
 	case S_IFREG:
-		return FT_REG;
+		return holds_data(fd) ? FT_REG : FT_OTHER;
 	case S_IFDIR:
-		return FT_DIR;
+		return holds_data(fd) ? FT_DIR : FT_OTHER;
 	case S_IFIFO:
 		return FT_FIFO;
 	case S_IFCHR:
@@ -115,18 +154,18 @@ hidden struct bc_fd *__bc_fd_get(int fd)
 	return valid(f) && f->known_id ? f : learn(fd);
 }
 
-hidden struct bc_fd *__bc_fd_for_defer(int fd, int exact)
+hidden struct bc_fd *__bc_fd_for_defer(int fd, int probe)
 {
 	struct bc_fd *f;
 
 	if (fd < 0 || fd >= BC_FD_MAX)
 		return NULL;
 	f = &E.fd[fd];
-	if (valid(f) && f->type != FT_UNKNOWN && (!exact || f->type != FT_FILE))
+	if (valid(f) && f->type != FT_UNKNOWN && f->type != FT_FILE)
 		return f;
 	/* Probes cost what deferring one call saves: an fd used once
 	 * (a shell's redirection) goes direct. */
-	if (!valid(f) && ++f->uses < 2)
+	if (!probe || ++f->uses < 2)
 		return NULL;
 	return learn(fd);
 }
@@ -165,12 +204,6 @@ hidden void __bc_fd_forget(int fd)
 	f->err = 0;
 }
 
-/* Paths that may name a terminal or a device: their type needs a probe. */
-static int device_path(const char *path)
-{
-	return !__builtin_strncmp(path, "/dev/", 5) || !__builtin_strncmp(path, "/proc/", 6);
-}
-
 hidden void __bc_fd_opened(int fd, const char *path, long flags)
 {
 	struct bc_fd *f;
@@ -178,19 +211,13 @@ hidden void __bc_fd_opened(int fd, const char *path, long flags)
 	__bc_fd_forget(fd);
 	if (fd < 0 || fd >= BC_FD_MAX || (flags & O_PATH) || !path)
 		return;
+	/* Its flags, without a probe; what it is, and on which file system,
+	 * only a probe says (a path says neither: /sys/fs/cgroup, a FIFO, a
+	 * symbolic link into /dev). */
 	f = &E.fd[fd];
 	f->gen = E.fdgen;
 	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
-	if (!device_path(path))
-		f->type = FT_FILE;
-	/* A file this open created is a new regular file, the caller's. */
-	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ||
-	    (flags & O_TMPFILE) == O_TMPFILE) {
-		f->type = FT_REG;
-		if (E.euid < 0)
-			E.euid = __bc_raw6(SYS_geteuid, 0, 0, 0, 0, 0, 0);
-		f->uid = E.euid;
-	}
+	f->type = FT_FILE;
 }
 
 hidden void __bc_engine_forget_fds(void)

@@ -45,12 +45,14 @@ struct bc_batch {
 		int fd;         /* the program's fd, or -1 */
 		uint32_t epoch; /* the fd's epoch when deferred */
 		unsigned char pred;
+		unsigned char sig; /* the signal its failure kills with, or 0 */
 	} ops[BC_QUEUE_MAX];
 	struct mmsghdr msgs[BC_QUEUE_MAX];
 	struct iovec msg_iov[BC_QUEUE_MAX];
 };
 
 static unsigned char opcode[BC_NR_MAX];
+
 static unsigned char uring_use[BC_NR_MAX]; /* by merged call's nr */
 static struct bc_uring ring;  /* used under the lock only */
 
@@ -62,13 +64,10 @@ static int mergeable(const struct bc_pend *p)
 }
 
 /* A pipe's writes of up to PIPE_BUF bytes are atomic against its other
- * writers: merged, they must stay within it.  A file opened by path may
- * be a FIFO: probed once its merges would pass that. */
-static long merge_max(int fd, long want)
+ * writers: merged, they must stay within it. */
+static long merge_max(int fd)
 {
-	if (want > 4096 && E.fd[fd].type == FT_FILE)
-		__bc_fd_identify(fd);
-	return E.fd[fd].type == FT_FIFO || E.fd[fd].type == FT_FILE ? 4096 : 1L << 20;
+	return E.fd[fd].type == FT_FIFO ? 4096 : 1L << 20;
 }
 
 static unsigned merge(struct bc_batch *b, int *async)
@@ -81,14 +80,14 @@ static unsigned merge(struct bc_batch *b, int *async)
 		unsigned j = i + 1;
 
 		*o = (struct flush_op){ .nr = p->nr, .want = p->want, .fd = p->fd, .pred = p->pred,
-				     .epoch = p->fd >= 0 ? E.fd[p->fd].epoch : 0 };
+				     .sig = p->sig, .epoch = p->fd >= 0 ? E.fd[p->fd].epoch : 0 };
 		*async &= E.cfg.exec[p->pred] == EX_ASYNC;
 		for (int k = 0; k < 6; k++)
 			o->a[k] = p->a[k];
 		for (; j < E.npend && mergeable(p); j++) {
 			q = &E.q[j];
 			if (q->pred != p->pred || q->fd != p->fd ||
-			    o->a[2] + q->a[2] > merge_max(p->fd, o->a[2] + q->a[2]))
+			    o->a[2] + q->a[2] > merge_max(p->fd))
 				break;
 			if (p->pred == PRED_WRITE && q->a[1] == o->a[1] + o->a[2]) {
 				o->a[2] += q->a[2];
@@ -147,9 +146,12 @@ static void die_abort(void)
 /* A deferred call's real result differed from the one the program got:
  * noted in the op, applied when the batch is reaped.  resignal: the
  * kernel's SIGPIPE or SIGXFSZ went elsewhere (a raw thread of the engine,
- * which blocks all signals, or an io_uring worker). */
+ * which blocks all signals, or an io_uring worker).  A call whose failure
+ * kills natively kills here, before any later call is issued. */
 static void missed(struct flush_op *o, long err, int resignal)
 {
+	if (o->sig && err == (o->sig == SIGPIPE ? -EPIPE : -EFBIG))
+		__bc_die_of(o->sig, !resignal);  /* a fatal call never goes to the ring */
 	o->nmiss++;
 	o->err = err;
 	if (E.cfg.abort) {
@@ -251,13 +253,17 @@ static int distinct_files(const struct bc_batch *b)
 	return 1;
 }
 
-/* Run ops[from..to) as one page: each call, then a jneg on its result
- * to the next instruction, so that a failed call does not stop the rest. */
-static void run_page(struct bc_batch *b, unsigned from, unsigned to, int helper)
+/* Run ops[from..to) as one page: each call, then a jneg on its result to
+ * the next instruction, so that a failed call does not stop the rest.  A
+ * call whose failure kills natively ends its page: it is checked, and
+ * kills (missed), before any later call is issued; a short write is
+ * finished first.  Returns the index after the last call run. */
+static unsigned run_page(struct bc_batch *b, unsigned from, unsigned to, int helper)
 {
 	struct bc_page *page = &b->page;
 	uint64_t operand[2];
-	int uring = 0;
+	unsigned ran;
+	int uring = 0, fatal = 0;
 
 	/* Only the code is new: the header stays valid, and every register
 	 * the code reads is set below. */
@@ -273,19 +279,24 @@ static void run_page(struct bc_batch *b, unsigned from, unsigned to, int helper)
 		operand[1] = page->code_len + 4;
 		bc_emit(page, BC_OP_jneg, operand);
 		uring |= uring_use[b->ops[i].nr];
+		if (b->ops[i].sig)
+			fatal = 1, to = i + 1;
 	}
 	/* A flush of file writes ends: a signal waits for it.  One that may
 	 * wait for another party lets a handler run meanwhile (signals.c). */
 	if (!helper && b->may_block)
 		__bc_blocked++;
-	if (uring && (ring.ready || (!ring.err && __bc_uring_setup(&ring) == 0))) {
+	/* The ring runs every call it is given: none that must stop it. */
+	if (uring && !fatal && (ring.ready || (!ring.err && __bc_uring_setup(&ring) == 0))) {
 		uint64_t before = ring.enters;
 		__bc_uring_exec(&ring, page, uring_use, !distinct_files(b));
 		E.n.uring_enters += ring.enters - before;
 	} else {
+		uring = 0;
 		bc_exec(page, NULL);
 	}
-	for (unsigned i = from; i < to; i++) {
+	ran = page->win / BC_WIN_SIZE;
+	for (unsigned i = from; i < from + ran; i++) {
 		/* The ring reissues a failed send itself, signalling. */
 		int ringed = uring && ring.ready && uring_use[b->ops[i].nr] &&
 			     b->ops[i].nr != SYS_sendto;
@@ -294,12 +305,13 @@ static void run_page(struct bc_batch *b, unsigned from, unsigned to, int helper)
 	}
 	if (!helper && b->may_block)
 		__bc_blocked--;
+	return from + ran;
 }
 
 static void run_batch(struct bc_batch *b, int helper)
 {
-	for (unsigned i = 0; i < b->nops; i += PAGE_CALLS)
-		run_page(b, i, i + PAGE_CALLS < b->nops ? i + PAGE_CALLS : b->nops, helper);
+	for (unsigned i = 0; i < b->nops; )
+		i = run_page(b, i, i + PAGE_CALLS < b->nops ? i + PAGE_CALLS : b->nops, helper);
 }
 
 /* Deferral only pays when calls merge or leave the program's core: each
@@ -339,6 +351,9 @@ hidden void __bc_busy_update(void)
 }
 
 /* Has batch seq run? */
+/* Whoever holds the lock may be a raw thread (the timer): no TLS. */
+static int helper_holds;
+
 static int ran(uint32_t seq)
 {
 	return (int32_t)(__atomic_load_n(&E.x.done, __ATOMIC_ACQUIRE) - seq) >= 0;
@@ -367,8 +382,6 @@ static int await(uint32_t seq, int limit_ms)
 	return ran(seq);
 }
 
-/* Whoever holds the lock may be a raw thread (the timer): no TLS. */
-static int helper_holds;
 
 /* Does a batch up to seq still to run write to a pipe or socket? */
 static int may_block(uint32_t seq)

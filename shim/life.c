@@ -2,6 +2,7 @@
  * end (exit, exec, unload), a fork child's fresh start, and its part of
  * the BC_STATS report. */
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -136,6 +137,8 @@ static void report(uint64_t total)
 	field("async_batches", E.n.async_batches);
 	field("uring_enters", E.n.uring_enters);
 	field("inflight_waits", E.n.inflight_waits);
+	field("shared_memory", !!(E.off & BC_OFF_SHARED));
+	field("seccomp", !!(E.off & BC_OFF_SECCOMP));
 	__bc_put(",\"config\":{\"way\":\"");
 	__bc_put(way);
 	__bc_put("\",\"level\":\"");
@@ -180,6 +183,9 @@ hidden int __bc_engine_start(int close_ok, const char *how)
 	E.fdgen = 1;
 	E.euid = -1;
 	E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	/* Started under a seccomp filter, any call may fail: predict none. */
+	if (__bc_raw6(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0, 0) > 0)
+		E.off |= BC_OFF_SECCOMP;
 	E.arena_size = E.cfg.max_bytes + BC_SINGLE_MAX + 4096;
 	m = __bc_raw6(SYS_mmap, 0, E.arena_size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -141,6 +141,27 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	__bc_in_handler--;
 }
 
+hidden int __bc_signal_kills(int sig)
+{
+	return mode[sig] == FATAL;
+}
+
+hidden _Noreturn void __bc_die_of(int sig, int report)
+{
+	struct ksig dfl = { (unsigned long)SIG_DFL, 0, 0, 0 };
+	unsigned long set = 1UL << (sig - 1);
+
+	if (report)
+		__bc_stats_report(-1);
+	__bc_raw6(SYS_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
+	mode[sig] = PASS;
+	/* To the process: a raw thread of the engine blocks every signal. */
+	__bc_raw6(SYS_kill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0), sig, 0, 0, 0, 0);
+	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
+	for (;;)
+		__bc_raw6(SYS_pause, 0, 0, 0, 0, 0, 0);
+}
+
 hidden void __bc_raise_postponed(void)
 {
 	long pid = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);

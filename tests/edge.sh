@@ -14,6 +14,11 @@
 #   close_getfd  calls of any class on an fd whose close waits find it closed
 #   fsize      a write past RLIMIT_FSIZE still kills by SIGXFSZ
 #   dgram_err  datagram sends that fail at once are not predicted to succeed
+#   pseudofs   writes to /proc are commands: never merged, failing at once
+#   sigpipe_seen  EPIPE with SIGPIPE ignored or blocked is a result: not deferred
+#   sigpipe_dies  a write whose failure kills (SIGPIPE, SIGXFSZ) kills there
+#   seccomp_sys  a filter from syscall(SYS_seccomp) stops all prediction
+#   shm_flag, shm_counter  processes that synchronise through shared memory
 #   exec_pipe  exec waits for a flush blocked on a full pipe (run as
 #              "exec_pipe | (sleep 1; wc -c)")
 # The native (or --bc=off) side runs once, the other under every mode of
@@ -47,6 +52,7 @@ side() {
 mkdir -p "$w/bin"
 
 for t in pipesig pipeterm2 thrd full privmap sigview clone_close close_getfd fsize dgram_err \
+	pseudofs sigpipe_seen sigpipe_dies seccomp_sys shm_flag shm_counter \
 	exec_pipe; do
 	limit=8
 	[ "$t" = pipeterm2 ] && limit=1
