@@ -23,9 +23,10 @@ What is done, and why:
   program's own threads too, on both sides alike); anonymous mmaps (memory,
   not files); the dynamic loader's work on shared objects and ld.so.* (the
   preload adds one).
-- The shim's probes: calls shaped like them (fstat, newfstatat/statx(fd,
-  "", AT_EMPTY_PATH), fcntl(fd, F_GETFL), getsockopt(fd, SOL_SOCKET,
-  SO_TYPE)) are marked "~ " and, like the reads below, go before directly
+- The shim's probes: calls shaped like them (fstat, fstatfs,
+  newfstatat/statx(fd, "", AT_EMPTY_PATH), fcntl(fd, F_GETFL),
+  getsockopt(fd, SOL_SOCKET, SO_TYPE), and the open, reads and close of
+  /proc/self/maps after a fork) are marked "~ " and, like the reads below, go before directly
   preceding deferrable calls (a probe is made when a call is deferred,
   before the call reaches the kernel).  --compare lets the bcshim side hold
   extra "~ " lines and nothing else: the program's own fstat must still be
@@ -151,6 +152,13 @@ def result_value(result):
 
 
 def is_probe(name, args):
+    if name == "fstatfs":
+        return True
+    if name in ("open", "openat") and '"/proc/self/maps"' in args:
+        return True
+    if name in ("read", "close"):
+        _, path = first_fd(args)
+        return path is not None and re.fullmatch(r'/proc/\d+/maps', path) is not None
     if name in ("fstat", "newfstatat", "statx"):
         fd, _ = first_fd(args)
         if name == "fstat":
@@ -510,7 +518,10 @@ def rename_fds(lines):
                           lambda m: m.group(1) + str(names.get(int(m.group(2)), m.group(2))
                                                      if int(m.group(2)) > 2 else m.group(2)), head)
         if tail:
-            tail = re.sub(r'^(\d+)<', new, tail)
+            # A probe's own fd (/proc/self/maps) is no allocation of the
+            # program's: it must not shift the names of the ones after.
+            if not line.startswith("~ "):
+                tail = re.sub(r'^(\d+)<', new, tail)
             line = head + " = " + tail
         else:
             line = head
