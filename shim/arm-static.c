@@ -1,7 +1,14 @@
 /* bc-musl-gcc --bc=batch: the engine, armed at start in a static build. */
 #include <bc_entry.h>
+#include <sys/auxv.h>
 
 #include "engine.h"
+
+/* musl reads the aux vector before constructors run. */
+hidden int __bc_secure(void)
+{
+	return getauxval(AT_SECURE) != 0;
+}
 
 hidden long __bc_entry_call(long nr, const long a[6], unsigned flags);
 hidden void __bc_entry_event(int ev);

@@ -419,7 +419,4 @@ hidden void __bc_signals_start(void);
  * own dispositions; returns the syscall's result. */
 hidden long __bc_sigaction(int sig, const void *act, void *oact, long size);
 
-/* Print "bcshim: " msg on stderr (raw). */
-hidden void __bc_say(const char *msg);
-
 #endif

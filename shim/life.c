@@ -15,36 +15,11 @@
 
 static const char *way;
 
-static size_t length(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-hidden void __bc_say(const char *msg)
-{
-	char buf[512];
-	size_t n = 8, m = length(msg);
-
-	__builtin_memcpy(buf, "bcshim: ", 8);
-	if (m > sizeof buf - n - 1)
-		m = sizeof buf - n - 1;
-	__builtin_memcpy(buf + n, msg, m);
-	n += m;
-	buf[n++] = '\n';
-	__bc_raw6(SYS_write, 2, (long)buf, n, 0, 0, 0);
-}
-
 /* A decimal setting from lo to hi, or the default with a message. */
 static long setting(const char *name, long lo, long hi, long dflt, const char *range)
 {
 	const char *v = __bc_env(name), *s = v;
 	long n = 0;
-	char msg[256];
-	size_t at = 0;
 
 	if (!v)
 		return dflt;
@@ -52,12 +27,8 @@ static long setting(const char *name, long lo, long hi, long dflt, const char *r
 		n = n * 10 + (*s++ - '0');
 	if (s != v && !*s && n >= lo && n <= hi)
 		return n;
-	for (const char *parts[] = { name, "=", v, ": not a number ", range, "; using the default", 0 },
-	     **p = parts; *p; p++)
-		for (const char *c = *p; *c && at < sizeof msg - 1; c++)
-			msg[at++] = *c;
-	msg[at] = 0;
-	__bc_say(msg);
+	__bc_say_parts((const char *const[]){ name, "=", v, ": not a number ", range,
+					      "; using the default", 0 });
 	return dflt;
 }
 

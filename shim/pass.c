@@ -2,6 +2,7 @@
  * musl hands over is stored as registers in the thread's page (window 0:
  * arguments r1..r6, result r0), counted, and issued at once. */
 #include <bc_entry.h>
+#include <sys/auxv.h>
 #include <sys/syscall.h>
 
 #include "env.h"
@@ -51,6 +52,13 @@ static void pass_event(int ev)
 		/* The exit_group that follows is the call the entry was told
 		 * of: counted in the report, which must go out before it. */
 		__bc_stats_report(SYS_exit_group);
+}
+
+/* musl (static, or the libc.so this is loaded into) reads the aux vector
+ * before constructors run. */
+hidden int __bc_secure(void)
+{
+	return getauxval(AT_SECURE) != 0;
 }
 
 static const struct bc_entry_ops pass_ops = { pass_call, pass_event };

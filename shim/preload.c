@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -24,6 +25,7 @@
 extern void *dlsym(void *, const char *) __attribute__((__weak__));
 extern int *__errno_location(void) __attribute__((__weak__));
 extern int __bc_set_entry(const struct bc_entry_ops *) __attribute__((__weak__));
+extern unsigned long getauxval(unsigned long) __attribute__((__weak__));
 
 #ifndef SA_RESTORER
 #define SA_RESTORER 0x04000000
@@ -59,6 +61,35 @@ hidden const unsigned char __bc_opaque_kind[NOPAQUE] = {
 	BC_OPAQUE(KIND)
 #undef KIND
 };
+
+/* AT_SECURE from the kernel's aux vector, as /proc/self/auxv shows it;
+ * unreadable (no /proc; a process made undumpable by a set-id exec, whose
+ * /proc files are root's) counts as secure. */
+static int auxv_secure(void)
+{
+	unsigned long v[2 * 64];
+	long fd, n, got = 0;
+
+	fd = __bc_raw6(SYS_openat, AT_FDCWD, (long)"/proc/self/auxv", O_RDONLY | O_CLOEXEC, 0, 0, 0);
+	if (fd < 0)
+		return 1;
+	while (got < (long)sizeof v &&
+	       (n = __bc_raw6(SYS_read, fd, (long)v + got, sizeof v - got, 0, 0, 0)) > 0)
+		got += n;
+	__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
+	for (long i = 0; i + 1 < got / (long)sizeof *v && v[i] != AT_NULL; i += 2)
+		if (v[i] == AT_SECURE)
+			return v[i + 1] != 0;
+	return 1;
+}
+
+/* Whichever libc loaded the library (glibc, musl) has getauxval, and has
+ * the aux vector in hand before constructors run; the kernel's copy only
+ * if it has none. */
+hidden int __bc_secure(void)
+{
+	return getauxval ? getauxval(AT_SECURE) != 0 : auxv_secure();
+}
 
 /* Armed through the patched musl's entry: interpose nothing. */
 static int musl_way;

@@ -4,6 +4,7 @@
  * level.  No profile: the direct executor for every class. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "engine.h"
@@ -51,14 +52,7 @@ static int lookup(const char *const *names, int lo, int hi, const char *w, size_
 
 static void complain(const char *what, const char *v, const char *why)
 {
-	char msg[512];
-	size_t at = 0;
-
-	for (const char *parts[] = { what, ": ", v, ": ", why, 0 }, **p = parts; *p; p++)
-		for (const char *c = *p; *c && at < sizeof msg - 1; c++)
-			msg[at++] = *c;
-	msg[at] = 0;
-	__bc_say(msg);
+	__bc_say_parts((const char *const[]){ what, ": ", v, ": ", why, 0 });
 }
 
 /* Append s to path at at; the new end, or -1 if it does not fit. */
@@ -90,8 +84,9 @@ static const char *profile_path(void)
 	return at >= 0 && append(at, "/bcshim/profile") >= 0 ? path : NULL;
 }
 
-/* Words of one line: "CLASS EXECUTOR"; the header; comments. */
-static void parse_line(const char *file, char *line, int *header)
+/* Words of one line: "CLASS EXECUTOR"; the header; comments.  0: the
+ * line is good (or empty). */
+static int parse_line(char *line, int *header)
 {
 	char *w[3] = { 0 };
 	size_t len[3] = { 0 };
@@ -109,53 +104,89 @@ static void parse_line(const char *file, char *line, int *header)
 		n++;
 	}
 	if (!n)
-		return;
+		return 0;
 	if (!*header) {
-		if (n == 2 && len[0] == 14 && !__builtin_strncmp(w[0], "bcshim-profile", 14) &&
-		    len[1] == 1 && *w[1] == '1') {
-			*header = 1;
-			return;
-		}
-		*header = -1;
-		complain("profile", file, "not a bcshim profile version 1; using none");
-		return;
+		*header = n == 2 && len[0] == 14 && !__builtin_strncmp(w[0], "bcshim-profile", 14) &&
+			  len[1] == 1 && *w[1] == '1' ? 1 : -1;
+		return 0;
 	}
 	if (n != 2 || (c = lookup(class_names, PRED_WRITE, PRED_CLOSE, w[0], len[0])) < 0 ||
-	    (x = lookup(executor_names, EX_DIRECT, EX_ASYNC, w[1], len[1])) < 0) {
-		complain("profile", file, "a line is not \"CLASS direct|uring|async\"; ignored");
-		return;
-	}
+	    (x = lookup(executor_names, EX_DIRECT, EX_ASYNC, w[1], len[1])) < 0)
+		return -1;
 	E.cfg.exec[c] = x;
+	return 0;
+}
+
+/* The file's text into text (size bytes, NUL-terminated); NULL, or why
+ * it is refused.  Only a regular file: a FIFO would block the program
+ * before main, a device or a directory is no profile. */
+static const char *slurp(const char *file, char *text, long size)
+{
+	struct stat st;
+	long fd, n = 0, got = 0;
+	const char *why = NULL;
+
+	fd = __bc_raw6(SYS_openat, AT_FDCWD, (long)file,
+		       O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0, 0, 0);
+	if (fd < 0)
+		return fd == -ENOENT ? "" : "cannot be read";
+	if (__bc_raw6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0 || !S_ISREG(st.st_mode))
+		why = "not a regular file";
+	while (!why && got < size - 1 &&
+	       (n = __bc_raw6(SYS_read, fd, (long)text + got, size - 1 - got, 0, 0, 0)) > 0)
+		got += n;
+	__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
+	if (!why && n < 0)
+		why = "cannot be read";
+	else if (!why && got == size - 1)
+		why = "longer than 4095 bytes";
+	text[got] = 0;
+	return why;
+}
+
+/* One decimal number, for a message. */
+static const char *decimal(unsigned v, char buf[12])
+{
+	char *p = buf + 11;
+
+	*p = 0;
+	do
+		*--p = '0' + v % 10;
+	while (v /= 10);
+	return p;
 }
 
 static void load(const char *file)
 {
-	static char text[4096];
-	long fd, n, got = 0;
-	int header = 0;
+	static char text[4097];
+	const char *why = slurp(file, text, sizeof text);
+	int header = 0, bad = 0, at = 0;
+	char num[12];
 
-	fd = __bc_raw6(SYS_openat, AT_FDCWD, (long)file, O_RDONLY | O_CLOEXEC, 0, 0, 0);
-	if (fd < 0) {
-		if (fd != -ENOENT)
-			complain("profile", file, "cannot be read; using none");
+	if (why) {
+		/* A missing profile is an uncalibrated machine: no news. */
+		if (*why)
+			__bc_say_parts((const char *const[]){ "profile: ", file, ": ", why, "; using none", 0 });
 		return;
 	}
-	while (got < (long)sizeof text - 1 &&
-	       (n = __bc_raw6(SYS_read, fd, (long)text + got, sizeof text - 1 - got, 0, 0, 0)) > 0)
-		got += n;
-	__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
-	text[got] = 0;
 	for (char *line = text, *end; *line && header >= 0; line = end) {
 		for (end = line; *end && *end != '\n'; end++)
 			;
 		if (*end)
 			*end++ = 0;
-		parse_line(file, line, &header);
+		at++;
+		if (parse_line(line, &header) && !bad)
+			bad = at;
 	}
-	if (header > 0)
+	if (header > 0) {
 		E.cfg.profile = file;
-	else
-		__builtin_memset(E.cfg.exec, EX_DIRECT, sizeof E.cfg.exec);
+		if (bad)
+			__bc_say_parts((const char *const[]){ "profile: ", file, ": line ", decimal(bad, num),
+				" is not \"CLASS direct|uring|async\"; lines like it ignored", 0 });
+		return;
+	}
+	__builtin_memset(E.cfg.exec, EX_DIRECT, sizeof E.cfg.exec);
+	complain("profile", file, "not a bcshim profile version 1; using none");
 }
 
 hidden void __bc_profile_load(void)

@@ -1,10 +1,13 @@
 /* Per-thread pages and counters, and the BC_STATS report: one JSON object
  * per line, appended by every armed process that exits or execs, so that
  * fork children and exec'd programs never overwrite each other. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "env.h"
 #include "raw.h"
@@ -65,13 +68,66 @@ hidden void __bc_thread_exit(void)
 
 hidden void (*__bc_stats_extra)(uint64_t total);
 
+/* No report after all, and why: once, for the whole process (a fork
+ * child inherits the silence). */
+static void refuse(const char *why)
+{
+	__bc_say_parts((const char *const[]){ "BC_STATS=", report_path, ": ", why, "; no report", 0 });
+	report_path = NULL;
+}
+
+/* Path p does not exist: can its directory take it? */
+static const char *uncreatable(const char *p)
+{
+	static char dir[4096];
+	size_t n = 0, slash = 0;
+	long r;
+
+	for (; p[n]; n++)
+		if (p[n] == '/')
+			slash = n + 1;
+	if (slash >= sizeof dir)
+		return NULL;    /* the open will tell */
+	__builtin_memcpy(dir, slash ? p : ".", slash ? slash : 2);
+	dir[slash ? slash : 1] = 0;
+	r = __bc_raw6(SYS_faccessat, AT_FDCWD, (long)dir, W_OK | X_OK, 0, 0, 0);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return "no such directory";
+	return r < 0 ? "cannot be created" : NULL;
+}
+
+/* Why the report could not go to p, found at start, while stderr is
+ * still the caller's (programs close it before they exit); NULL if
+ * nothing yet. */
+static const char *unfit(const char *p)
+{
+	struct stat st;
+	long r = __bc_raw6(SYS_newfstatat, AT_FDCWD, (long)p, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0);
+
+	if (r == -ENOENT)
+		return uncreatable(p);
+	if (r < 0)
+		return "cannot be reached";
+	if (S_ISLNK(st.st_mode))
+		return "a symbolic link";
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file";
+	if (__bc_raw6(SYS_faccessat, AT_FDCWD, (long)p, W_OK, 0, 0, 0) < 0)
+		return "cannot be written";
+	return NULL;
+}
+
 hidden void __bc_stats_start(const char *m)
 {
+	const char *why;
+
 	mode = m;
 	owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
 	report_path = __bc_env("BC_STATS");
 	if (report_path && !*report_path)
 		report_path = NULL;
+	if (report_path && (why = unfit(report_path)))
+		refuse(why);
 }
 
 hidden void __bc_sys_put(unsigned nr)
@@ -139,6 +195,29 @@ hidden void __bc_put_num(uint64_t v)
 	__bc_put(p);
 }
 
+/* The report's file, or -1 (refused).  Not through a symbolic link (one
+ * planted where the file was to be), never blocking (a FIFO), and only a
+ * regular file: what start found may have changed since. */
+static int open_report(void)
+{
+	struct stat st;
+	long fd = __bc_raw6(SYS_open, (long)report_path,
+			    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+			    O_NOCTTY, 0644, 0, 0, 0);
+
+	if (fd < 0) {
+		refuse(fd == -ELOOP ? "a symbolic link" :
+		       fd == -ENXIO || fd == -EISDIR ? "not a regular file" : "cannot be written");
+		return -1;
+	}
+	if (__bc_raw6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0 || !S_ISREG(st.st_mode)) {
+		__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
+		refuse("not a regular file");
+		return -1;
+	}
+	return fd;
+}
+
 hidden void __bc_stats_report(long final_nr)
 {
 	uint64_t total = 0, sum[BC_NSYS + 1] = { 0 };
@@ -183,9 +262,7 @@ hidden void __bc_stats_report(long final_nr)
 	if (__bc_stats_extra)
 		__bc_stats_extra(total);
 	__bc_put("}\n");
-	fd = __bc_raw6(SYS_open, (long)report_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-		       0644, 0, 0, 0);
-	if (fd < 0)
+	if ((fd = open_report()) < 0)
 		return;
 	__bc_raw6(SYS_write, fd, (long)o.buf, o.len, 0, 0, 0);
 	__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);

@@ -267,7 +267,7 @@ fi
 # so that every traced task belongs to an armed process.  strace's count of
 # each call, over all tasks, against the sum of the reports.  The calls that
 # may be missing from the reports (they never pass through the entry):
-raw_set="execve arch_prctl set_tid_address clone rt_sigreturn gettid mmap futex exit munmap set_robust_list open write close getpid"
+raw_set="execve arch_prctl set_tid_address clone rt_sigreturn gettid mmap futex exit munmap set_robust_list open write close getpid newfstatat faccessat fstat"
 #   execve           the exec that started the program
 #   arch_prctl, set_tid_address   libc and TLS initialisation before arming
 #   clone            the raw __clone asm (pthread_create)
@@ -278,6 +278,9 @@ raw_set="execve arch_prctl set_tid_address clone rt_sigreturn gettid mmap futex 
 #                    thread is unlinked, bypassed
 #   open, write, close, getpid   the report itself, written with raw calls,
 #                    and the owner's pid taken at arming
+#   newfstatat, faccessat, fstat   BC_STATS looked at when armed (is it a
+#                    symbolic link, can it be written), and the report's
+#                    file checked to be a regular one
 if [ "$have_strace" != yes ]; then
 	skip "pass: the reports count every call but the raw ones, by name" "$have_strace"
 	skip "pass: report totals equal strace's total less the raw calls" "$have_strace"

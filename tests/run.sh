@@ -65,6 +65,10 @@ script diff
 script faults
 script edge
 
+# The knobs: secure execution ignores them on every way in; BC_STATS is not
+# followed through a symbolic link; bad ones are said once, harmlessly.
+script knobs
+
 # The executors: fork, exec and many threads while pages are in flight, an
 # executor stalled on a slow pipe, the relaxed level's 0..2.
 script executor

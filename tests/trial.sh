@@ -575,6 +575,36 @@ fi
 
 error_case "no program: usage error" noprog "" -- --shim "$noop" --runs 2
 error_case "--runs 1: usage error (N >= 2)" runs1 "" -- --shim "$noop" --runs 1 -- /bin/true
+# Every numeric option refuses what is not finite and positive: nan would
+# compare false with everything and turn the time cap off.
+for v in nan inf -inf 0 -5 1e999 abc; do
+	error_case "--max-time $v: usage error" "maxtime$v" "--max-time" \
+		-- --shim "$noop" --max-time="$v" -- /bin/true
+done
+for v in nan inf 0 -3 2.5; do
+	error_case "--runs $v: usage error" "runs$v" "--runs" -- --shim "$noop" --runs="$v" -- /bin/true
+done
+printf '%s\n' '{"name": "nancap", "workloads": [{"name": "t", "argv": ["true"], "max_time": NaN}]}' \
+	>"$w/nancap.json"
+error_case "--suite with \"max_time\": NaN: exit 2" nancap "max_time" \
+	-- --shim "$noop" --suite "$w/nancap.json"
+printf '%s\n' '{"name": "runs1", "workloads": [{"name": "t", "argv": ["true"], "runs": 1}]}' \
+	>"$w/runs1.json"
+error_case "--suite with \"runs\": 1: exit 2" suiteruns1 "runs" \
+	-- --shim "$noop" --suite "$w/runs1.json"
+# --plot into a missing directory: refused before anything runs (nothing
+# new in TMPDIR, where --keep's run above left its directory).
+before=$(ls -A "$w/tmp")
+error_case "--plot into a missing directory: one line, exit 2" plotnodir "no such directory" \
+	-- --shim "$noop" --runs 2 --plot "$w/no-such-dir/plot.svg" -- /bin/true
+p=$w/plotnodir.more
+: >"$p"
+[ ! -e "$w/no-such-dir" ] || echo "$w/no-such-dir was made" >>"$p"
+[ "$(ls -A "$w/tmp")" = "$before" ] || echo "a trial ran (scratch in TMPDIR: $(ls -A "$w/tmp"))" >>"$p"
+verdict "--plot into a missing directory: no trial run, nothing made" "$p"
+mkdir -p "$w/plotdir"
+error_case "--plot naming a directory: one line, exit 2" plotisdir "a directory" \
+	-- --shim "$noop" --runs 2 --plot "$w/plotdir" -- /bin/true
 error_case "program not found" notfound "" -- --shim "$noop" --runs 2 -- "$w/no-such-program"
 error_case "program not on PATH" notonpath "" -- --shim "$noop" --runs 2 -- no-such-program-bctrial
 printf 'echo hi\n' >"$w/notexec"
