@@ -53,7 +53,9 @@ enum bc_ftype {
 		       known, not probed: nothing waits on it until a probe
 		       says what it is and on which file system */
 	FT_REG,     /* a regular file on a file system that holds data */
-	FT_DIR, FT_FIFO, FT_STREAM, FT_DGRAM,
+	FT_DIR, FT_FIFO,
+	FT_STREAM,  /* a unix stream socket (a TCP write may fail with ECONNRESET) */
+	FT_DGRAM,
 	FT_MEMDEV,  /* a memory device (/dev/null, /dev/zero...): never blocks */
 	FT_CHR, FT_TTY,
 	FT_OTHER    /* anything else, and every file of a pseudo file system

@@ -88,16 +88,19 @@ static int type_of(int fd, const struct stat *st)
 		E.n.probes++;
 		if (__bc_raw6(SYS_getsockopt, fd, SOL_SOCKET, SO_TYPE, (long)&type, (long)&len, 0))
 			return FT_OTHER;
-		if (type == SOCK_STREAM)
-			return FT_STREAM;
-		if (type != SOCK_DGRAM)
+		if (type != SOCK_STREAM && type != SOCK_DGRAM)
 			return FT_OTHER;
-		/* A datagram's address is checked against the socket's family. */
+		/* A datagram's address is checked against the socket's family;
+		 * a stream's write fails only with EPIPE (and SIGPIPE) on a unix
+		 * socket: a TCP peer's reset is ECONNRESET, a result the program
+		 * sees. */
 		E.n.probes++;
 		len = sizeof E.fd[fd].domain;
 		if (__bc_raw6(SYS_getsockopt, fd, SOL_SOCKET, SO_DOMAIN, (long)&E.fd[fd].domain,
 			      (long)&len, 0))
 			return FT_OTHER;
+		if (type == SOCK_STREAM)
+			return E.fd[fd].domain == AF_UNIX ? FT_STREAM : FT_OTHER;
 		return FT_DGRAM;
 	}
 	return FT_OTHER;

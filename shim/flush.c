@@ -165,12 +165,14 @@ static void missed(struct flush_op *o, long err, int resignal)
 }
 
 /* A merged write came back short: issue the rest as the program's later
- * calls would have been, until done or an error. */
+ * calls would have been, until done or an error.  Interrupted by a
+ * handler before it wrote anything (a full pipe, no SA_RESTART), it is
+ * issued again: natively the signal could as well have come later. */
 static void finish_write(struct bc_batch *b, struct flush_op *o, long r, int helper)
 {
 	long done = r > 0 ? r : 0;
 
-	while (r > 0 && done < o->a[2]) {
+	while ((r > 0 || r == -EINTR) && done < o->a[2]) {
 		b->issued++;
 		if (o->nr == SYS_pwrite64)
 			r = __bc_raw6(SYS_pwrite64, o->a[0], o->a[1] + done, o->a[2] - done,

@@ -19,6 +19,7 @@
 #   sigpipe_dies  a write whose failure kills (SIGPIPE, SIGXFSZ) kills there
 #   seccomp_sys  a filter from syscall(SYS_seccomp) stops all prediction
 #   shm_flag, shm_counter  processes that synchronise through shared memory
+#   tcp_reset  a TCP peer's reset is a result (ECONNRESET): TCP writes go direct
 #   exec_pipe  exec waits for a flush blocked on a full pipe (run as
 #              "exec_pipe | (sleep 1; wc -c)")
 # The native (or --bc=off) side runs once, the other under every mode of
@@ -52,7 +53,7 @@ side() {
 mkdir -p "$w/bin"
 
 for t in pipesig pipeterm2 thrd full privmap sigview clone_close close_getfd fsize dgram_err \
-	pseudofs sigpipe_seen sigpipe_dies seccomp_sys shm_flag shm_counter \
+	pseudofs sigpipe_seen sigpipe_dies seccomp_sys shm_flag shm_counter tcp_reset \
 	exec_pipe; do
 	limit=8
 	[ "$t" = pipeterm2 ] && limit=1
