@@ -25,7 +25,7 @@ What is done, and why:
   preload adds one).
 - The shim's probes: calls shaped like them (fstat, fstatfs,
   newfstatat/statx(fd, "", AT_EMPTY_PATH), fcntl(fd, F_GETFL),
-  getsockopt(fd, SOL_SOCKET, SO_TYPE), and the open, reads and close of
+  getsockopt(fd, SOL_SOCKET, SO_TYPE or SO_DOMAIN), and the open, reads and close of
   /proc/self/maps after a fork) are marked "~ " and, like the reads below, go before directly
   preceding deferrable calls (a probe is made when a call is deferred,
   before the call reaches the kernel).  --compare lets the bcshim side hold
@@ -167,7 +167,7 @@ def is_probe(name, args):
     if name == "fcntl":
         return re.match(r'^\d+(<[^>]*>)?, F_GETFL\b', args) is not None
     if name == "getsockopt":
-        return "SOL_SOCKET, SO_TYPE" in args
+        return "SOL_SOCKET, SO_TYPE" in args or "SOL_SOCKET, SO_DOMAIN" in args
     return False
 
 
