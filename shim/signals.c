@@ -51,12 +51,32 @@ static const unsigned long fault_set =
 	1UL << (SIGILL - 1) | 1UL << (SIGBUS - 1) | 1UL << (SIGFPE - 1) |
 	1UL << (SIGSEGV - 1) | 1UL << (SIGTRAP - 1);
 
+/* Stop signals: their default stops the process. */
+static const unsigned long stop_set =
+	1UL << (SIGTSTP - 1) | 1UL << (SIGTTIN - 1) | 1UL << (SIGTTOU - 1);
+
 enum { PASS, FATAL, WRAPPED };
 
 /* Per signal: what the kernel has (PASS: the program's own disposition),
  * and what the program set. */
 static unsigned char mode[NSIG_K];
 static struct ksig program[NSIG_K];
+
+/* Per signal, what on_signal calls, in one word that it reads at once:
+ * another thread may change the disposition while the signal is on its
+ * way, and a handler must never be called with another's flags, nor
+ * SIG_IGN or SIG_DFL called as one.  The handler's address (user space:
+ * below bit 47) with SA_SIGINFO and SA_RESETHAND in the top bits. */
+#define RUN_SIGINFO   (1UL << 63)
+#define RUN_RESETHAND (1UL << 62)
+#define RUN_HANDLER   (RUN_RESETHAND - 1)
+static unsigned long run[NSIG_K];
+
+static unsigned long run_of(const struct ksig *k)
+{
+	return (k->handler & RUN_HANDLER) | (k->flags & SA_SIGINFO ? RUN_SIGINFO : 0) |
+	       (k->flags & SA_RESETHAND ? RUN_RESETHAND : 0);
+}
 
 static int in(unsigned long set, int sig)
 {
@@ -144,30 +164,68 @@ static long install(int sig, void (*h)(int, siginfo_t *, void *), unsigned long 
 	return __bc_raw6(SYS_rt_sigaction, sig, (long)&k, 0, 8, 0, 0);
 }
 
-static void call_handler(const struct ksig *p, int sig, siginfo_t *si, void *uc)
+/* The program changed the disposition while the signal was on its way:
+ * it acts as if it came just after the change. */
+static void act_default(int sig, unsigned long h, siginfo_t *si, void *uc, int mine)
 {
-	if (p->flags & SA_SIGINFO)
-		((void (*)(int, siginfo_t *, void *))p->handler)(sig, si, uc);
+	if (h != (unsigned long)SIG_DFL)
+		return;  /* SIG_IGN */
+	if (in(fatal_set, sig)) {
+		if (mine)
+			on_fatal(sig, si, uc);
+		else
+			die_of(sig, si);
+	} else if (in(stop_set, sig)) {
+		set_default(sig);
+		__bc_raw6(SYS_tgkill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0),
+			  __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0), sig, 0, 0, 0);
+	}
+	/* The others' default ignores them. */
+}
+
+static void call_handler(unsigned long h, int sig, siginfo_t *si, void *uc)
+{
+	if (h & RUN_SIGINFO)
+		((void (*)(int, siginfo_t *, void *))(h & RUN_HANDLER))(sig, si, uc);
 	else
-		((void (*)(int))p->handler)(sig);
+		((void (*)(int))(h & RUN_HANDLER))(sig);
+}
+
+/* A handler is a user-space address; SIG_DFL and SIG_IGN are 0 and 1. */
+static int callable(unsigned long h)
+{
+	return (h & RUN_HANDLER) > (unsigned long)SIG_IGN;
 }
 
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
-	struct ksig p = program[sig];
+	unsigned long h = __atomic_load_n(&run[sig], __ATOMIC_ACQUIRE);
 
 	/* A child sharing the memory runs the handler plainly: its calls
 	 * are its own, and SA_RESETHAND resets its own disposition only. */
 	if (!owner()) {
-		if (p.flags & SA_RESETHAND)
+		if (!callable(h)) {
+			act_default(sig, h, si, uc, 0);
+			return;
+		}
+		if (h & RUN_RESETHAND)
 			set_default(sig);
-		call_handler(&p, sig, si, uc);
+		call_handler(h, sig, si, uc);
 		return;
 	}
 	if (postpone(sig, si))
 		return;
-	if (p.flags & SA_RESETHAND) {
-		/* A one-shot handler: the default from now on. */
+	/* A one-shot handler: the default from now on, for this delivery
+	 * only if another thread's did not take it first. */
+	while (callable(h) && (h & RUN_RESETHAND) &&
+	       !__atomic_compare_exchange_n(&run[sig], &h, (unsigned long)SIG_DFL, 0,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+	if (!callable(h)) {
+		act_default(sig, h, si, uc, 1);
+		return;
+	}
+	if (h & RUN_RESETHAND) {
 		program[sig].handler = (unsigned long)SIG_DFL;
 		mode[sig] = PASS;
 		if (in(fatal_set, sig) && !install(sig, on_fatal, 0, ~0UL))
@@ -177,7 +235,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	}
 	__bc_engine_settle(FL_SIGNAL);
 	__bc_in_handler++;
-	call_handler(&p, sig, si, uc);
+	call_handler(h, sig, si, uc);
 	__bc_in_handler--;
 }
 
@@ -249,6 +307,11 @@ hidden long __bc_sigaction(int sig, const void *act, void *oact, long size)
 			return r;
 	} else if (k) {
 		unsigned m = PASS;
+		unsigned long was = __atomic_load_n(&run[sig], __ATOMIC_RELAXED);
+		/* A signal the engine's handler gets finds the disposition the
+		 * kernel had when it came, or a later one: a handler is known
+		 * before the kernel calls for it, a default or SIG_IGN once the
+		 * kernel has it. */
 		if (k->handler == (unsigned long)SIG_DFL && in(fatal_set, sig)) {
 			r = install(sig, on_fatal, 0, ~0UL);
 			m = FATAL;
@@ -256,11 +319,15 @@ hidden long __bc_sigaction(int sig, const void *act, void *oact, long size)
 			   k->handler == (unsigned long)SIG_IGN) {
 			r = __bc_raw6(SYS_rt_sigaction, sig, (long)k, 0, 8, 0, 0);
 		} else {
+			__atomic_store_n(&run[sig], run_of(k), __ATOMIC_RELEASE);
 			r = install(sig, on_signal, k->flags & ~SA_RESETHAND, k->mask);
 			m = WRAPPED;
 		}
-		if (r)
+		if (r) {
+			__atomic_store_n(&run[sig], was, __ATOMIC_RELEASE);
 			return r;
+		}
+		__atomic_store_n(&run[sig], run_of(k), __ATOMIC_RELEASE);
 		program[sig] = *k;
 		mode[sig] = m;
 	}

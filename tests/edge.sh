@@ -19,6 +19,7 @@
 #   vfork_sig  vfork and posix_spawn children's dispositions leave the parent's
 #   py_subprocess  CPython with a SIGCHLD handler runs subprocesses (vfork)
 #   xfd_order  a pwrite, then a datagram announcing it: a receiver finds it
+#   sig_race   handlers changed while another thread's signals are on their way
 # The native (or --bc=off) side runs once, the other under every mode of
 # tests/modes.sh, the mode ending each name.
 set -u
@@ -50,7 +51,7 @@ side() {
 mkdir -p "$w/bin"
 
 for t in pipesig pipeterm2 thrd full privmap sigview clone_close close_getfd fsize dgram_err \
-	exec_pipe vfork_sig py_subprocess xfd_order; do
+	exec_pipe vfork_sig py_subprocess xfd_order sig_race; do
 	limit=8
 	[ "$t" = pipeterm2 ] && limit=1
 	if ! cc -std=gnu11 -O2 -pthread -o "$w/bin/$t" "tests/edge/$t.c" 2>"$w/$t.cc"; then
