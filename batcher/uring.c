@@ -1,13 +1,16 @@
 /* The io_uring executor.  A page's calls are split into segments of
  * consecutive ring calls; each segment is one io_uring_enter that submits
- * it and waits for all of it, calls on one fd linked so that they run in
- * order.  Whatever io_uring would do differently from the syscall runs
- * directly, so that the results are bc_exec's:
+ * it and waits for all of it, as one chain of linked requests: each runs
+ * only once the one before it has completed, so that they run in program
+ * order whatever their fds (another process may observe calls on two fds
+ * and rely on their order: a record written to a file, then a datagram
+ * announcing it).  Whatever io_uring would do differently from the
+ * syscall runs directly, so that the results are bc_exec's:
  * - a write or send longer than MAX_RW_COUNT, a negative offset or length,
  *   an address length the msghdr path would treat otherwise, a call on
  *   the ring's own fd: issued directly, in program order;
  * - a linked call cancelled by an earlier failure or short result
- *   (-ECANCELED): reissued directly, in program order on its fd;
+ *   (-ECANCELED): reissued directly, in program order, after it;
  * - a send that failed -EPIPE without MSG_NOSIGNAL (io_uring always adds
  *   it): reissued directly, so the kernel raises SIGPIPE as it would;
  * - a close that failed -EBADF (io_uring refuses to close any ring fd):
@@ -15,9 +18,7 @@
  * One difference stays, which the caller must rule out: on a fd that
  * cannot seek (a pipe, a socket) pwrite64 and pwritev fail -ESPIPE, but
  * io_uring ignores the offset and writes.
- * Linked requests are submitted in chain order, so requests on different
- * fds may complete in any order: the engine's calls on different fds are
- * independent.  A signal interrupts the wait, never the calls. */
+ * A signal interrupts the wait, never the calls. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -94,7 +95,6 @@ enum {
 #define FD_LOWEST  64    /* the ring goes no lower */
 
 #define MAX_CALLS (BC_NREGS / BC_WIN_SIZE)
-#define MADVISE_KEY INT64_MIN   /* madvise calls form one chain */
 
 static long sys6(long nr, long a, long b, long c, long d, long e, long f)
 {
@@ -205,7 +205,6 @@ int __bc_uring_capable(long nr)
 struct call {
 	long nr;
 	uint64_t *r;     /* its window: result, then six arguments */
-	int64_t key;     /* calls with equal keys are linked in order */
 	int res;         /* the ring's result */
 	uint8_t state;   /* enum below */
 };
@@ -379,27 +378,20 @@ static void direct(struct call *c)
 	r[0] = __bc_raw6(c->nr, r[1], r[2], r[3], r[4], r[5], r[6]);
 }
 
-/* Run calls c[0..n) through the ring, chained by key, then fix up. */
+/* Run calls c[0..n) through the ring, one chain in program order, then
+ * fix up in the same order: a call the chain cancelled after a failure
+ * runs directly once the failed one has. */
 static void run_segment(struct bc_uring *u, struct call *c, unsigned n)
 {
 	unsigned tail = *u->sq_tail;
-	unsigned char placed[MAX_CALLS] = { 0 };
-	struct sqe *q = u->sqes, *prev = 0;
+	struct sqe *q = u->sqes;
 
 	for (unsigned i = 0; i < n; i++) {
-		if (placed[i])
-			continue;
-		prev = 0;
-		for (unsigned j = i; j < n; j++) {
-			if (placed[j] || c[j].key != c[i].key)
-				continue;
-			if (prev)
-				prev->flags |= SQE_IO_LINK;
-			prev = &q[tail++ & *u->sq_mask];
-			prep(u, prev, j, &c[j]);
-			c[j].state = C_SENT;
-			placed[j] = 1;
-		}
+		struct sqe *s = &q[tail++ & *u->sq_mask];
+		prep(u, s, i, &c[i]);
+		if (i + 1 < n)
+			s->flags |= SQE_IO_LINK;
+		c[i].state = C_SENT;
 	}
 	__atomic_store_n(u->sq_tail, tail, __ATOMIC_RELEASE);
 	submit_wait(u, c, n);
@@ -433,8 +425,7 @@ static int parse(struct bc_page *p, struct call *c)
 	return n;
 }
 
-int __bc_uring_exec(struct bc_uring *u, struct bc_page *p, const unsigned char *use,
-		    int one_chain)
+int __bc_uring_exec(struct bc_uring *u, struct bc_page *p, const unsigned char *use)
 {
 	struct call c[MAX_CALLS];
 	int n = u->ready ? parse(p, c) : -1;
@@ -447,7 +438,6 @@ int __bc_uring_exec(struct bc_uring *u, struct bc_page *p, const unsigned char *
 			const uint64_t *a = c[j].r + 1;
 			if (!use[c[j].nr] || !__bc_uring_capable(c[j].nr) || !ring_args(u, c[j].nr, a))
 				break;
-			c[j].key = one_chain ? 0 : c[j].nr == SYS_madvise ? MADVISE_KEY : (int)a[0];
 		}
 		if (j == i) {
 			direct(&c[i++]);

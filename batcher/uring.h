@@ -41,10 +41,11 @@ __attribute__((__visibility__("hidden"))) void __bc_uring_free(struct bc_uring *
 __attribute__((__visibility__("hidden"))) int __bc_uring_capable(long nr);
 /* Run a straight-line page (each call followed by a jneg on its window to
  * the next instruction) as bc_exec(p, NULL) would, the calls with use[nr]
- * (nr below 512) set going through the ring; one_chain links all of a segment, else only
- * the calls on one fd.  Any other page, or no ring, runs by bc_exec. */
+ * (nr below 512) set going through the ring, each run of them one chain
+ * of linked requests, in program order.  Any other page, or no ring, runs
+ * by bc_exec. */
 __attribute__((__visibility__("hidden"))) int __bc_uring_exec(struct bc_uring *u, struct bc_page *p,
-							    const unsigned char *use, int one_chain);
+							    const unsigned char *use);
 /* Submit n (at most BC_URING_ENTRIES) no-op SQEs and wait for them: the
  * ring's own cost, for the benchmark.  0 or -errno. */
 __attribute__((__visibility__("hidden"))) int __bc_uring_nops(struct bc_uring *u, unsigned n,

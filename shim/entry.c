@@ -37,6 +37,11 @@ hidden long __bc_entry_call(long nr, const long *arg, unsigned flags)
 {
 	struct bc_thread *t = __bc_self;
 
+	/* A thread that bypasses the entry (a vfork or posix_spawn child
+	 * among them) sees the program's dispositions, and nothing else of
+	 * the engine runs for it: no count, no flush. */
+	if (flags & BC_CALL_BYPASSED)
+		return __bc_sigaction(arg[0], (const void *)arg[1], (void *)arg[2], arg[3]);
 	if (t && !(flags & BC_CALL_CP) && __bc_passes(nr)) {
 		__bc_count(t, nr);
 		return __bc_raw6(nr, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5]);

@@ -238,23 +238,6 @@ static void compile_opcodes(void)
 	uring_use[SYS_write] = 0;
 }
 
-/* Calls on different fds of a batch may go in any order (io_uring's
- * independent chains) only if no two of them can be one file. */
-static int distinct_files(const struct bc_batch *b)
-{
-	if (b->many_targets)
-		return 0;
-	for (unsigned i = 0; i < b->ntarget; i++) {
-		if (!b->target[i].known)
-			return 0;
-		for (unsigned j = 0; j < i; j++)
-			if (b->target[j].dev == b->target[i].dev &&
-			    b->target[j].ino == b->target[i].ino)
-				return 0;
-	}
-	return 1;
-}
-
 /* Run ops[from..to) as one page: each call, then a jneg on its result to
  * the next instruction, so that a failed call does not stop the rest.  A
  * call whose failure kills natively ends its page: it is checked, and
@@ -291,7 +274,7 @@ static unsigned run_page(struct bc_batch *b, unsigned from, unsigned to, int hel
 	/* The ring runs every call it is given: none that must stop it. */
 	if (uring && !fatal && (ring.ready || (!ring.err && __bc_uring_setup(&ring) == 0))) {
 		uint64_t before = ring.enters;
-		__bc_uring_exec(&ring, page, uring_use, !distinct_files(b));
+		__bc_uring_exec(&ring, page, uring_use);
 		E.n.uring_enters += ring.enters - before;
 	} else {
 		uring = 0;

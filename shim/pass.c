@@ -24,9 +24,14 @@ static long ending(long nr, const long a[6], unsigned flags)
 
 static long pass_call(long nr, const long a[6], unsigned flags)
 {
-	struct bc_thread *t = __bc_thread();
+	struct bc_thread *t;
 	long r;
 
+	/* A bypassed thread's rt_sigaction: not this entry's to count (a
+	 * vfork child would count in its parent's memory). */
+	if (flags & BC_CALL_BYPASSED)
+		return __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	t = __bc_thread();
 	if (t) {
 		__builtin_memcpy(&t->page.reg[1], a, 6 * sizeof *a);
 		__bc_count(t, nr);

@@ -6,7 +6,11 @@
  *   it while its thread is inside the engine (so a handler never sees the
  *   queue mid-change, nor jumps ahead of it), flushes the queue before it
  *   runs, and defers nothing while it runs.
- * The program keeps seeing the dispositions it set. */
+ * The program keeps seeing the dispositions it set.
+ * The records belong to the process that owns the engine.  A vfork or
+ * posix_spawn child shares the memory (this thread's TLS too) but has its
+ * own copy of the kernel's dispositions: it reads the records, never
+ * writes them, and never touches the queue, which is its parent's. */
 #include <signal.h>
 #include <sys/syscall.h>
 
@@ -47,6 +51,10 @@ static const unsigned long fault_set =
 	1UL << (SIGILL - 1) | 1UL << (SIGBUS - 1) | 1UL << (SIGFPE - 1) |
 	1UL << (SIGSEGV - 1) | 1UL << (SIGTRAP - 1);
 
+/* Stop signals: their default stops the process. */
+static const unsigned long stop_set =
+	1UL << (SIGTSTP - 1) | 1UL << (SIGTTIN - 1) | 1UL << (SIGTTOU - 1);
+
 enum { PASS, FATAL, WRAPPED };
 
 /* Per signal: what the kernel has (PASS: the program's own disposition),
@@ -54,9 +62,52 @@ enum { PASS, FATAL, WRAPPED };
 static unsigned char mode[NSIG_K];
 static struct ksig program[NSIG_K];
 
+/* Per signal, what on_signal calls, in one word that it reads at once:
+ * another thread may change the disposition while the signal is on its
+ * way, and a handler must never be called with another's flags, nor
+ * SIG_IGN or SIG_DFL called as one.  The handler's address (user space:
+ * below bit 47) with SA_SIGINFO and SA_RESETHAND in the top bits. */
+#define RUN_SIGINFO   (1UL << 63)
+#define RUN_RESETHAND (1UL << 62)
+#define RUN_HANDLER   (RUN_RESETHAND - 1)
+static unsigned long run[NSIG_K];
+
+static unsigned long run_of(const struct ksig *k)
+{
+	return (k->handler & RUN_HANDLER) | (k->flags & SA_SIGINFO ? RUN_SIGINFO : 0) |
+	       (k->flags & SA_RESETHAND ? RUN_RESETHAND : 0);
+}
+
 static int in(unsigned long set, int sig)
 {
 	return sig > 0 && sig < 64 && (set >> (sig - 1) & 1);
+}
+
+/* Whether the caller may write the records: not a child sharing the
+ * memory (nor a fork child before the engine starts it afresh). */
+static int owner(void)
+{
+	return __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) == E.owner;
+}
+
+static void set_default(int sig)
+{
+	struct ksig dfl = { (unsigned long)SIG_DFL, 0, 0, 0 };
+
+	__bc_raw6(SYS_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
+}
+
+/* A sent signal is sent again, to this thread, now to the default; a
+ * fault repeats by itself when the handler returns. */
+static void die_of(int sig, const siginfo_t *si)
+{
+	unsigned long set = 1UL << (sig - 1);
+
+	set_default(sig);
+	if (!(in(fault_set, sig) && si->si_code > 0))
+		__bc_raw6(SYS_tgkill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0),
+			  __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0), sig, 0, 0, 0);
+	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
 }
 
 /* Postpone sig to the thread's leaving the engine; 0 if it cannot wait:
@@ -88,23 +139,20 @@ static void last_flush(void)
 
 static void on_fatal(int sig, siginfo_t *si, void *uc)
 {
-	struct ksig dfl = { (unsigned long)SIG_DFL, 0, 0, 0 };
-	unsigned long set = 1UL << (sig - 1);
-
 	(void)uc;
+	/* A child sharing the memory dies as it would natively: nothing of
+	 * it is pending, and the record is its parent's. */
+	if (!owner()) {
+		die_of(sig, si);
+		return;
+	}
 	if (postpone(sig, si))
 		return;
 	last_flush();
 	if (!__bc_depth)
 		__bc_stats_report(-1);
-	__bc_raw6(SYS_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
 	mode[sig] = PASS;
-	/* A fault repeats when the handler returns; a sent signal is sent
-	 * again, now to the default. */
-	if (!(in(fault_set, sig) && si->si_code > 0))
-		__bc_raw6(SYS_tgkill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0),
-			  __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0), sig, 0, 0, 0);
-	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
+	die_of(sig, si);
 }
 
 static long install(int sig, void (*h)(int, siginfo_t *, void *), unsigned long flags,
@@ -116,28 +164,78 @@ static long install(int sig, void (*h)(int, siginfo_t *, void *), unsigned long 
 	return __bc_raw6(SYS_rt_sigaction, sig, (long)&k, 0, 8, 0, 0);
 }
 
+/* The program changed the disposition while the signal was on its way:
+ * it acts as if it came just after the change. */
+static void act_default(int sig, unsigned long h, siginfo_t *si, void *uc, int mine)
+{
+	if (h != (unsigned long)SIG_DFL)
+		return;  /* SIG_IGN */
+	if (in(fatal_set, sig)) {
+		if (mine)
+			on_fatal(sig, si, uc);
+		else
+			die_of(sig, si);
+	} else if (in(stop_set, sig)) {
+		set_default(sig);
+		__bc_raw6(SYS_tgkill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0),
+			  __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0), sig, 0, 0, 0);
+	}
+	/* The others' default ignores them. */
+}
+
+static void call_handler(unsigned long h, int sig, siginfo_t *si, void *uc)
+{
+	if (h & RUN_SIGINFO)
+		((void (*)(int, siginfo_t *, void *))(h & RUN_HANDLER))(sig, si, uc);
+	else
+		((void (*)(int))(h & RUN_HANDLER))(sig);
+}
+
+/* A handler is a user-space address; SIG_DFL and SIG_IGN are 0 and 1. */
+static int callable(unsigned long h)
+{
+	return (h & RUN_HANDLER) > (unsigned long)SIG_IGN;
+}
+
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
-	struct ksig p = program[sig];
+	unsigned long h = __atomic_load_n(&run[sig], __ATOMIC_ACQUIRE);
 
+	/* A child sharing the memory runs the handler plainly: its calls
+	 * are its own, and SA_RESETHAND resets its own disposition only. */
+	if (!owner()) {
+		if (!callable(h)) {
+			act_default(sig, h, si, uc, 0);
+			return;
+		}
+		if (h & RUN_RESETHAND)
+			set_default(sig);
+		call_handler(h, sig, si, uc);
+		return;
+	}
 	if (postpone(sig, si))
 		return;
-	if (p.flags & SA_RESETHAND) {
-		/* A one-shot handler: the default from now on. */
-		struct ksig dfl = { (unsigned long)SIG_DFL, 0, 0, 0 };
+	/* A one-shot handler: the default from now on, for this delivery
+	 * only if another thread's did not take it first. */
+	while (callable(h) && (h & RUN_RESETHAND) &&
+	       !__atomic_compare_exchange_n(&run[sig], &h, (unsigned long)SIG_DFL, 0,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+	if (!callable(h)) {
+		act_default(sig, h, si, uc, 1);
+		return;
+	}
+	if (h & RUN_RESETHAND) {
 		program[sig].handler = (unsigned long)SIG_DFL;
 		mode[sig] = PASS;
 		if (in(fatal_set, sig) && !install(sig, on_fatal, 0, ~0UL))
 			mode[sig] = FATAL;
 		else
-			__bc_raw6(SYS_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
+			set_default(sig);
 	}
 	__bc_engine_settle(FL_SIGNAL);
 	__bc_in_handler++;
-	if (p.flags & SA_SIGINFO)
-		((void (*)(int, siginfo_t *, void *))p.handler)(sig, si, uc);
-	else
-		((void (*)(int))p.handler)(sig);
+	call_handler(h, sig, si, uc);
 	__bc_in_handler--;
 }
 
@@ -194,6 +292,7 @@ hidden long __bc_sigaction(int sig, const void *act, void *oact, long size)
 	const struct ksig *k = act;
 	struct ksig prev;
 	long r;
+	int mine;
 
 	/* SIGKILL and SIGSTOP fail in the kernel; libc's own signals (32,
 	 * 33) and the realtime ones are left alone. */
@@ -202,23 +301,38 @@ hidden long __bc_sigaction(int sig, const void *act, void *oact, long size)
 	r = __bc_raw6(SYS_rt_sigaction, sig, 0, (long)&prev, 8, 0, 0);
 	if (r)
 		return r;
+	mine = owner();
 	/* libc's own sigset or siginterrupt may have replaced the engine's
-	 * handler behind the wrappers: then the kernel's is the truth. */
+	 * handler behind the wrappers, or a child its copy of it: then the
+	 * kernel's is the truth. */
 	if (mode[sig] == WRAPPED && prev.handler == (unsigned long)on_signal) {
 		/* Flags and mask as the kernel has them (siginterrupt changes
 		 * SA_RESTART in place), less what the engine adds. */
 		const unsigned long own = SA_SIGINFO | SA_RESETHAND;
-		program[sig].flags = (prev.flags & ~own & ~(unsigned long)SA_RESTORER) |
-				     (program[sig].flags & (own | SA_RESTORER));
-		program[sig].mask = prev.mask;
-		prev = program[sig];
+		struct ksig v = program[sig];
+		v.flags = (prev.flags & ~own & ~(unsigned long)SA_RESTORER) |
+			  (v.flags & (own | SA_RESTORER));
+		v.mask = prev.mask;
+		if (mine)
+			program[sig] = v;
+		prev = v;
 	} else if (mode[sig] == FATAL && prev.handler == (unsigned long)on_fatal) {
 		prev = program[sig];
-	} else {
+	} else if (mine) {
 		mode[sig] = PASS;
 	}
-	if (k) {
+	if (k && !mine) {
+		/* A child sharing the memory: its own table only. */
+		r = __bc_raw6(SYS_rt_sigaction, sig, (long)k, 0, 8, 0, 0);
+		if (r)
+			return r;
+	} else if (k) {
 		unsigned m = PASS;
+		unsigned long was = __atomic_load_n(&run[sig], __ATOMIC_RELAXED);
+		/* A signal the engine's handler gets finds the disposition the
+		 * kernel had when it came, or a later one: a handler is known
+		 * before the kernel calls for it, a default or SIG_IGN once the
+		 * kernel has it. */
 		if (k->handler == (unsigned long)SIG_DFL && in(fatal_set, sig)) {
 			r = install(sig, on_fatal, 0, ~0UL);
 			m = FATAL;
@@ -226,11 +340,15 @@ hidden long __bc_sigaction(int sig, const void *act, void *oact, long size)
 			   k->handler == (unsigned long)SIG_IGN) {
 			r = __bc_raw6(SYS_rt_sigaction, sig, (long)k, 0, 8, 0, 0);
 		} else {
+			__atomic_store_n(&run[sig], run_of(k), __ATOMIC_RELEASE);
 			r = install(sig, on_signal, k->flags & ~SA_RESETHAND, k->mask);
 			m = WRAPPED;
 		}
-		if (r)
+		if (r) {
+			__atomic_store_n(&run[sig], was, __ATOMIC_RELEASE);
 			return r;
+		}
+		__atomic_store_n(&run[sig], run_of(k), __ATOMIC_RELEASE);
 		program[sig] = *k;
 		mode[sig] = m;
 	}

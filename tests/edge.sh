@@ -22,6 +22,10 @@
 #   tcp_reset  a TCP peer's reset is a result (ECONNRESET): TCP writes go direct
 #   exec_pipe  exec waits for a flush blocked on a full pipe (run as
 #              "exec_pipe | (sleep 1; wc -c)")
+#   vfork_sig  vfork and posix_spawn children's dispositions leave the parent's
+#   py_subprocess  CPython with a SIGCHLD handler runs subprocesses (vfork)
+#   xfd_order  a pwrite, then a datagram announcing it: a receiver finds it
+#   sig_race   handlers changed while another thread's signals are on their way
 # The native (or --bc=off) side runs once, the other under every mode of
 # tests/modes.sh, the mode ending each name.
 set -u
@@ -54,7 +58,7 @@ mkdir -p "$w/bin"
 
 for t in pipesig pipeterm2 thrd full privmap sigview clone_close close_getfd fsize dgram_err \
 	pseudofs sigpipe_seen sigpipe_dies seccomp_sys shm_flag shm_counter tcp_reset \
-	exec_pipe; do
+	exec_pipe vfork_sig py_subprocess xfd_order sig_race; do
 	limit=8
 	[ "$t" = pipeterm2 ] && limit=1
 	if ! cc -std=gnu11 -O2 -pthread -o "$w/bin/$t" "tests/edge/$t.c" 2>"$w/$t.cc"; then

@@ -118,12 +118,12 @@ static void build(struct bc_page *p, const struct call *c, unsigned n)
 /* Run the calls by bc_exec into *d and through the ring into *u; the
  * header and every result must agree. */
 static void both(const struct call *cd, const struct call *cu, unsigned n,
-		 const unsigned char *use, int one_chain, struct bc_page *d, struct bc_page *u)
+		 const unsigned char *use, struct bc_page *d, struct bc_page *u)
 {
 	build(d, cd, n);
 	build(u, cu, n);
 	cr_assert_eq(bc_exec(d, NULL), BC_ST_DONE);
-	cr_assert_eq(__bc_uring_exec(&ring, u, use, one_chain), BC_ST_DONE);
+	cr_assert_eq(__bc_uring_exec(&ring, u, use), BC_ST_DONE);
 	cr_assert_eq(u->status, d->status);
 	cr_assert_eq(u->stop_pc, d->stop_pc);
 	cr_assert_eq(u->win, d->win);
@@ -199,7 +199,7 @@ Test(uring, mixed_calls_match_bc_exec)
 		};
 		memcpy(call[k], each, sizeof each);
 	}
-	both(call[0], call[1], 9, use_all, 0, &pd, &pu);
+	both(call[0], call[1], 9, use_all, &pd, &pu);
 	cr_assert_str_eq(slurp("u"), slurp("d"));
 	cr_assert_str_eq(slurp("u"), "hXYlo world");
 	cr_assert_str_eq(drain(sink), "D|d|U|u|");
@@ -225,7 +225,7 @@ Test(uring, linked_writes_keep_their_order)
 				call[k][i] = (struct call)CALL(SYS_write, fd[k],
 							       PTR(&byte[k][half * 32 + i]), 1);
 			}
-		both(call[0], call[1], 32, use_all, 0, &pd, &pu);
+		both(call[0], call[1], 32, use_all, &pd, &pu);
 	}
 	cr_assert_eq(strlen(slurp("u")), 64);
 	cr_assert_str_eq(slurp("u"), slurp("d"));
@@ -237,27 +237,50 @@ Test(uring, failure_in_a_chain_reissues_the_rest)
 	struct call call[2][6];
 
 	need_ring();
-	for (int one_chain = 0; one_chain < 2; one_chain++) {
-		for (int k = 0; k < 2; k++) {
-			fd[k] = mkfile(k ? "u" : "d", O_WRONLY);
-			ro[k] = openat(dfd, k ? "u" : "d", O_RDONLY | O_CLOEXEC);
-			struct call each[6] = {
-				CALL(SYS_write, fd[k], PTR("ab"), 2),
-				CALL(SYS_write, fd[k], 1, 2),          /* EFAULT: breaks the fd's chain */
-				CALL(SYS_write, fd[k], PTR("cd"), 2),
-				CALL(SYS_write, ro[k], PTR("no"), 2),  /* EBADF: breaks one_chain's */
-				CALL(SYS_pwrite64, fd[k], PTR("Z"), 1, 0),
-				CALL(SYS_write, fd[k], PTR("ef"), 2),
-			};
-			memcpy(call[k], each, sizeof each);
-		}
-		both(call[0], call[1], 6, use_all, one_chain, &pd, &pu);
-		cr_assert_eq((int64_t)pu.reg[8], -EFAULT);
-		cr_assert_eq((int64_t)pu.reg[24], -EBADF);
-		cr_assert_str_eq(slurp("u"), slurp("d"));
-		cr_assert_str_eq(slurp("u"), "Zbcdef");
+	for (int k = 0; k < 2; k++) {
+		fd[k] = mkfile(k ? "u" : "d", O_WRONLY);
+		ro[k] = openat(dfd, k ? "u" : "d", O_RDONLY | O_CLOEXEC);
+		struct call each[6] = {
+			CALL(SYS_write, fd[k], PTR("ab"), 2),
+			CALL(SYS_write, fd[k], 1, 2),          /* EFAULT: breaks the chain */
+			CALL(SYS_write, fd[k], PTR("cd"), 2),
+			CALL(SYS_write, ro[k], PTR("no"), 2),  /* EBADF, reissued: again */
+			CALL(SYS_pwrite64, fd[k], PTR("Z"), 1, 0),
+			CALL(SYS_write, fd[k], PTR("ef"), 2),
+		};
+		memcpy(call[k], each, sizeof each);
+	}
+	both(call[0], call[1], 6, use_all, &pd, &pu);
+	cr_assert_eq((int64_t)pu.reg[8], -EFAULT);
+	cr_assert_eq((int64_t)pu.reg[24], -EBADF);
+	cr_assert_str_eq(slurp("u"), slurp("d"));
+	cr_assert_str_eq(slurp("u"), "Zbcdef");
+}
+
+/* Calls on different fds keep their order too: two fds of one file, each
+ * pwrite overwriting the same byte (io_uring hands them to its worker
+ * threads, which run independent requests at once), only the last one's
+ * byte may remain, round after round. */
+Test(uring, calls_on_different_fds_keep_their_order)
+{
+	static const char byte[] = "0123456789abcdefghijklmnopqrstuv";
+	int fd[2][2];
+	struct call call[2][32];
+
+	need_ring();
+	for (int k = 0; k < 2; k++) {
+		fd[k][0] = mkfile(k ? "u" : "d", O_WRONLY);
+		fd[k][1] = openat(dfd, k ? "u" : "d", O_WRONLY | O_CLOEXEC);
+		cr_assert_geq(fd[k][1], 0);
+	}
+	for (int round = 0; round < 50; round++) {
 		for (int k = 0; k < 2; k++)
-			close(fd[k]), close(ro[k]);
+			for (unsigned i = 0; i < 32; i++)
+				call[k][i] = (struct call)CALL(SYS_pwrite64, fd[k][i % 2],
+							       PTR(&byte[(i + round) % 32]), 1, 0);
+		both(call[0], call[1], 32, use_all, &pd, &pu);
+		cr_assert_eq(slurp("u")[0], byte[(31 + round) % 32], "round %d: '%c'", round,
+			     slurp("u")[0]);
 	}
 }
 
@@ -277,7 +300,7 @@ Test(uring, direct_calls_run_in_program_order)
 		};
 		memcpy(call[k], each, sizeof each);
 	}
-	both(call[0], call[1], 4, use_all, 0, &pd, &pu);
+	both(call[0], call[1], 4, use_all, &pd, &pu);
 	cr_assert_eq(memcmp(slurp("u"), "\0\0\0d", 5), 0);
 	cr_assert_eq(ring.enters, 2, "one enter per segment, got %lu", ring.enters);
 }
@@ -299,7 +322,7 @@ Test(uring, nothing_used_means_no_enter)
 
 	need_ring();
 	write_then_close(call);
-	both(call[0], call[1], 2, none, 0, &pd, &pu);
+	both(call[0], call[1], 2, none, &pd, &pu);
 	cr_assert_eq(ring.enters, 0);
 	cr_assert_str_eq(slurp("u"), "ab");
 }
@@ -321,7 +344,7 @@ Test(uring, other_pages_run_as_bc_exec)
 		emit0(p, BC_OP_write);
 	}
 	cr_assert_eq(bc_exec(&d, NULL), BC_ST_FAULT);
-	cr_assert_eq(__bc_uring_exec(&ring, &u, use_all, 0), BC_ST_FAULT);
+	cr_assert_eq(__bc_uring_exec(&ring, &u, use_all), BC_ST_FAULT);
 	cr_assert_eq(u.stop_pc, d.stop_pc);
 	cr_assert_eq(u.error, -EBADF);
 	cr_assert_eq(u.calls, 1);
@@ -337,7 +360,7 @@ Test(uring, no_ring_runs_as_bc_exec)
 	for (int failed = 0; failed < 2; failed++) {
 		ring = (struct bc_uring){ .err = failed ? -ENOSYS : 0 };
 		write_then_close(call);
-		both(call[0], call[1], 2, use_all, 0, &pd, &pu);
+		both(call[0], call[1], 2, use_all, &pd, &pu);
 		cr_assert_str_eq(slurp("u"), "ab");
 		cr_assert_eq(ring.enters, 0);
 	}
@@ -372,7 +395,7 @@ Test(uring, a_broken_stream_raises_sigpipe_once)
 	bc_exec(&pd, NULL);
 	cr_assert_eq(sigpipes, 1);
 	build(&pu, call[1], 2);
-	__bc_uring_exec(&ring, &pu, use_all, 0);
+	__bc_uring_exec(&ring, &pu, use_all);
 	cr_assert_eq(sigpipes, 2);
 	cr_assert_eq((int64_t)pu.reg[0], -EPIPE);
 	cr_assert_eq((int64_t)pu.reg[8], -EPIPE);
@@ -389,7 +412,7 @@ Test(uring, closing_another_ring_works_as_close)
 		cr_assert_eq(__bc_uring_setup(&other[k]), 0);
 		call[k][0] = (struct call)CALL(SYS_close, other[k].fd);
 	}
-	both(call[0], call[1], 1, use_all, 0, &pd, &pu);
+	both(call[0], call[1], 1, use_all, &pd, &pu);
 	cr_assert_eq((int64_t)pu.reg[0], 0);
 	for (int k = 0; k < 2; k++) {
 		other[k].fd = -1;
