@@ -238,18 +238,28 @@ static void compile_opcodes(void)
 	uring_use[SYS_write] = 0;
 }
 
-/* Run ops[from..to) as one page: each call, then a jneg on its result to
- * the next instruction, so that a failed call does not stop the rest.  A
- * call whose failure kills natively ends its page: it is checked, and
- * kills (missed), before any later call is issued; a short write is
- * finished first.  Returns the index after the last call run. */
+/* Run ops[from..to) as one page.  Run here (bc_exec), each call is
+ * followed by a jne of its result against the one the program was given
+ * (its window's spare register) to the final stop: the page stops after
+ * the first call that did not do what the program was told, which is
+ * finished (a short write) or noted (check) before any later call is
+ * issued, so that the kernel sees the program's order and a failure that
+ * kills natively (SIGPIPE, SIGXFSZ: missed) kills there.  Through the
+ * ring, which runs every call it is given (never one whose failure
+ * kills), each is followed by a jneg to the next instruction.  Returns the
+ * index after the last call issued. */
 static unsigned run_page(struct bc_batch *b, unsigned from, unsigned to, int helper)
 {
 	struct bc_page *page = &b->page;
-	uint64_t operand[2];
-	unsigned ran;
+	uint64_t operand[3];
+	unsigned ran, stop = (to - from) * (1 + 5);
 	int uring = 0, fatal = 0;
 
+	for (unsigned i = from; i < to; i++) {
+		uring |= uring_use[b->ops[i].nr];
+		fatal |= b->ops[i].sig;
+	}
+	uring = uring && !fatal && (ring.ready || (!ring.err && __bc_uring_setup(&ring) == 0));
 	/* Only the code is new: the header stays valid, and every register
 	 * the code reads is set below. */
 	if (page->magic != BC_MAGIC)
@@ -259,25 +269,29 @@ static unsigned run_page(struct bc_batch *b, unsigned from, unsigned to, int hel
 		unsigned w = (i - from) * BC_WIN_SIZE;
 		for (int k = 0; k < 6; k++)
 			page->reg[w + 1 + k] = b->ops[i].a[k];
+		page->reg[w + 7] = b->ops[i].want;
 		bc_emit(page, opcode[b->ops[i].nr], NULL);
 		operand[0] = w;
-		operand[1] = page->code_len + 4;
-		bc_emit(page, BC_OP_jneg, operand);
-		uring |= uring_use[b->ops[i].nr];
-		if (b->ops[i].sig)
-			fatal = 1, to = i + 1;
+		if (uring) {
+			operand[1] = page->code_len + 4;
+			bc_emit(page, BC_OP_jneg, operand);
+		} else {
+			operand[1] = w + 7;
+			operand[2] = stop;
+			bc_emit(page, BC_OP_jne, operand);
+		}
 	}
+	if (!uring)
+		bc_emit(page, BC_OP_stop, NULL);
 	/* A flush of file writes ends: a signal waits for it.  One that may
 	 * wait for another party lets a handler run meanwhile (signals.c). */
 	if (!helper && b->may_block)
 		__bc_blocked++;
-	/* The ring runs every call it is given: none that must stop it. */
-	if (uring && !fatal && (ring.ready || (!ring.err && __bc_uring_setup(&ring) == 0))) {
+	if (uring) {
 		uint64_t before = ring.enters;
 		__bc_uring_exec(&ring, page, uring_use);
 		E.n.uring_enters += ring.enters - before;
 	} else {
-		uring = 0;
 		bc_exec(page, NULL);
 	}
 	ran = page->win / BC_WIN_SIZE;
