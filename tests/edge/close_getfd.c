@@ -1,6 +1,7 @@
 /* After close(fd), is fd still open?  fcntl(F_GETFD/F_SETFD/F_GETFL),
  * fchdir and readlink(/proc/self/fd/N) must all say no.  Results are
- * printed at the end, so that no write comes in between. */
+ * printed at the end, so that no write comes in between.  Both files are
+ * in the test's own directory. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,8 +11,8 @@ int main(void)
 {
 	char link[64], buf[256];
 	int r[5], e[5];
-	int fd = open("/tmp/rev3/f_getfd.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	int dfd = open("/tmp", O_RDONLY | O_DIRECTORY);
+	int fd = open("f_getfd.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int dfd = open(".", O_RDONLY | O_DIRECTORY);
 	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
 	close(fd);
 	close(dfd);
