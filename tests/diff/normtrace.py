@@ -109,8 +109,9 @@ def read_entries(path):
                 continue
             tid, text = int(m.group(1)), m.group(2)
             # "???(": a task the group exit stopped before strace could
-            # name its call (an engine thread, spinning or asleep).
-            if text.startswith("+++") or text.startswith("---") or text.startswith("???("):
+            # name its call (an engine thread, spinning or asleep); its
+            # "<... ??? resumed>" too.
+            if text.startswith(("+++", "---", "???(", "<... ??? resumed>")):
                 continue
             r = RESUMED.match(text)
             if r and tid in pending:
