@@ -1,17 +1,17 @@
-# harness.awk: read the @-lines of a directory's defaults file and of one
+# header.awk: read the @-lines of a directory's defaults file and of one
 # test file and print them as shell for tests/harness.sh (which documents
 # the format):
 #   f_cflags='...' f_ways='...'          the file's build
 #   c_reset; c_name='...'; ...; h_case    one per case, options merged
 #   h_error 'FILE:LINE: ...'              a header that cannot be read
-# Usage: awk -v file=PATH -v base=NAME -f tests/harness.awk DEFAULTS PATH
+# Usage: awk -v file=PATH -v base=NAME -f tests/harness/header.awk DEFAULTS PATH
 # (DEFAULTS may be /dev/null).
 function q(s) { gsub(/\047/, "\047\\\047\047", s); return "\047" s "\047" }
 BEGIN {
 	nkeys = split("case prog args run ways modes sides env timeout tmpfs setup kill strace compare unordered check needs parallel cflags", k, " ")
 	for (i = 1; i <= nkeys; i++) known[k[i]] = 1
 	sep["env"] = " "; sep["unordered"] = " "; sep["check"] = "\n"; sep["needs"] = "\n"
-	ncase = 0; incase = 0; cont = ""
+	incase = 0; cont = ""
 	cfile = file ~ /\.[ch]$/
 }
 function set(scope, key, val) {
@@ -26,9 +26,8 @@ function emit(   key, line) {
 		if (key != "case" && key != "cflags" && (key in cur))
 			line = line "; c_" key "=" q(cur[key])
 	print line "; h_case"
-	ncase++
 }
-FNR == 1 { inhdr = (FILENAME == file && cfile) ? -1 : 1; lastfile = FILENAME }
+FNR == 1 { inhdr = (FILENAME == file && cfile) ? -1 : 1 }
 {
 	line = $0
 	if (inhdr == 0) next
