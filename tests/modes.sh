@@ -1,6 +1,6 @@
 # The engine's modes, EXECUTOR:LEVEL, that every differential and randomised
-# test of the deferral engine runs its batched side under; sourced after
-# tests/tap.sh.  BC_TEST_MODES narrows or reorders them (at most 9: a mode's
+# test of the deferral engine runs its batched side under (tests/harness.sh,
+# tests/random.sh); sourced after tests/tap.sh.  BC_TEST_MODES narrows or reorders them (at most 9: a mode's
 # index names its run directories, one character like the native side's).
 modes=${BC_TEST_MODES:-"direct:strict uring:strict async:strict direct:relaxed uring:relaxed async:relaxed"}
 _k=0
@@ -26,8 +26,6 @@ fi
 # empty: the same variables, empty, for a native side that must count as
 # many (execve's "/* N vars */" in a trace).
 mode_env() { echo "BC_EXECUTOR=${1%%:*} BC_LEVEL=${1#*:} BC_PROFILE="; }
-# mode_opts MODE OPT: the same, each word after OPT (-e for tests/diff/run.c).
-mode_opts() { for _w in $(mode_env "$1"); do printf '%s %s ' "$2" "$_w"; done; }
 # relaxed MODE: fd numbers above 2 may differ from a native run's.
 relaxed() { [ "${1#*:}" = relaxed ]; }
 # executor MODE: direct, uring or async.

@@ -257,10 +257,12 @@ compare() {
 		echo "diff -u of the log, the tree on disk after exit, the exit status and stderr:"
 		diff -u --label reference --label deferred "$_a/$_all" "$_b/$_all" | head -n 40
 		echo "kept: $_keep"
+		# (Reproduced in the kept directory: no fixed path under /tmp.)
+		_r=$_keep/repro
 		echo "reproduce (the process that differed):"
-		echo "  rm -rf /tmp/ra /tmp/rb && mkdir /tmp/ra /tmp/rb"
-		echo "  $_ref $_f $calls /tmp/ra $_k $_to/tmp/ra.log; $_var $_f $calls /tmp/rb $_k $_to/tmp/rb.log"
-		echo "  diff /tmp/ra.log /tmp/rb.log; diff -r /tmp/ra /tmp/rb"
+		echo "  rm -rf $_r && mkdir -p $_r/a $_r/b"
+		echo "  $_ref $_f $calls $_r/a $_k $_to$_r/a.log; $_var $_f $calls $_r/b $_k $_to$_r/b.log"
+		echo "  diff $_r/a.log $_r/b.log; diff -r $_r/a $_r/b"
 		if [ -n "$_s" ]; then
 			# Does the sequence differ alone, in a process of its own?
 			side "$_keep/ref1" "$_how" $_ref "$_s" "$calls" "$_keep/ref1/cwd"
@@ -273,9 +275,9 @@ compare() {
 				echo "seed $_s alone in a process: identical (the difference needs the earlier sequences or depends on timing)"
 			else
 				echo "seed $_s alone in a process differs too:"
-				echo "  rm -rf /tmp/ra /tmp/rb && mkdir /tmp/ra /tmp/rb"
-				echo "  $_ref $_s $calls /tmp/ra $_to/tmp/ra.log; $_var $_s $calls /tmp/rb $_to/tmp/rb.log"
-				echo "  diff /tmp/ra.log /tmp/rb.log; diff -r /tmp/ra /tmp/rb"
+				echo "  rm -rf $_r && mkdir -p $_r/a $_r/b"
+				echo "  $_ref $_s $calls $_r/a $_to$_r/a.log; $_var $_s $calls $_r/b $_to$_r/b.log"
+				echo "  diff $_r/a.log $_r/b.log; diff -r $_r/a $_r/b"
 			fi
 		fi
 	} >"$w/fail.$_g.$_wk"

@@ -26,12 +26,15 @@ part_failed() {
 	failed=$((failed + 1))
 }
 
-# script PART: run tests/PART.sh and count its TAP; one that stops before
-# its plan line counts as a failure.
+# script PART [CMD...]: run CMD (default: tests/PART.sh) and count its TAP;
+# one that stops before its plan line counts as a failure.
 script() {
-	sh "tests/$1.sh" >"out/tests/$1.tap" 2>"out/tests/$1.log"
-	tally "$1" "out/tests/$1.tap"
-	grep -q '^1\.\.' "out/tests/$1.tap" || part_failed "$1" "stopped early; see out/tests/$1.log"
+	_part=$1
+	shift
+	[ $# -gt 0 ] || set -- "tests/$_part.sh"
+	sh "$@" >"out/tests/$_part.tap" 2>"out/tests/$_part.log"
+	tally "$_part" "out/tests/$_part.tap"
+	grep -q '^1\.\.' "out/tests/$_part.tap" || part_failed "$_part" "stopped early; see out/tests/$_part.log"
 }
 
 # Criterion unit tests (the mutation test included).
@@ -55,23 +58,19 @@ script musl
 # Debian's Lua 5.4 built unmodified against the patched musl.
 script thirdparty
 
-# The deferral engine: random call sequences with and without it; what it
-# merges, seen from the kernel; Debian's programs with and without it; faults (ENOSPC, EPIPE, EINTR, EAGAIN,
-# signals, SIGTERM, SIGKILL); each under every executor and level
-# (tests/modes.sh).
+# The deferral engine: random call sequences with and without it; then the
+# differential harness over each directory of test files (tests/*/defaults:
+# Debian's programs, edge cases, the executors under stress, faults, what
+# it merges), each under every executor and level (tests/modes.sh).
 script random
-script merge
-script diff
-script faults
-script edge
+for _d in tests/*/defaults; do
+	_d=${_d%/defaults}
+	script "${_d#tests/}" tests/harness.sh "$_d"
+done
 
 # The knobs: secure execution ignores them on every way in; BC_STATS is not
 # followed through a symbolic link; bad ones are said once, harmlessly.
 script knobs
-
-# The executors: fork, exec and many threads while pages are in flight, an
-# executor stalled on a slow pipe, the relaxed level's 0..2.
-script executor
 
 # bcshim-calibrate: its options, the profile it writes, its workloads.
 script calibrate

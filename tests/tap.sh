@@ -33,23 +33,3 @@ same() {
 		not_ok "$_name" "$@" "$(diff -u "$_want" "$_got" | head -n 40)"
 	fi
 }
-# built WHAT: for the engine's differential scripts (diff.sh, faults.sh):
-# report the build of their programs ($w/build.fail lists failures), and
-# end the script if its runner ($w/bin/run) or the engine ($lib, unless
-# empty) is missing.
-built() {
-	if [ -e "$w/build.fail" ]; then
-		not_ok "build the $1" "$(cat "$w/build.fail")" "$(head -n 30 "$w/build.log")"
-	else
-		ok "build the $1 (glibc with cc; musl with bc-musl-gcc --bc=off and --bc=$musl_mode)"
-	fi
-	if [ ! -x "$w/bin/run" ]; then
-		echo "1..$n"
-		exit 0
-	fi
-	if [ -n "$lib" ] && [ ! -e "$lib" ]; then
-		not_ok "the engine is built" "no $lib (run ninja)"
-		echo "1..$n"
-		exit 0
-	fi
-}

@@ -1,8 +1,15 @@
 /* forkexec.c: a parent and its children write to one inherited stdout
- * (one open file description), for tests/diff.sh.  Natively the file
+ * (one open file description).  Natively the file
  * holds the lines in the order below; deferring the parent's writes across
  * fork, wait, exec, posix_spawn, system or popen, or a child's across its
- * exec or _exit, would reorder them. */
+ * exec or _exit, would reorder them.
+ * @case forkexec: children share stdout across fork, exec, vfork, posix_spawn, system, popen
+ * @case forkexec
+ * @strace
+ * @compare status stdout stderr files trace
+ * @case forkexec piped through cat
+ * @prog sh -c "$BIN | cat"
+ */
 #define _GNU_SOURCE
 #include <spawn.h>
 #include <stdio.h>

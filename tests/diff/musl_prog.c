@@ -1,9 +1,15 @@
-/* musl_prog.c: a static musl program for tests/diff.sh, built with
+/* musl_prog.c: a static musl program, built with
  * bc-musl-gcc --bc=off and --bc=batch: stdio (buffered stdout, unbuffered
  * stderr), write(2) to several files, fchmod, a run of closes (merged into
  * close_range by the engine), fd 1 redirected with dup2 and restored (the
  * fd-number pitfall), a fork whose child writes to the shared stdout.
- * Everything it does is deterministic. */
+ * Everything it does is deterministic.
+ * @ways musl
+ * @case musl_prog
+ * @case musl_prog
+ * @strace
+ * @compare status stdout stderr files trace
+ */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>

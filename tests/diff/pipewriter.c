@@ -1,6 +1,8 @@
 /* pipewriter.c: writes to a pipe whose reader has exited, SIGPIPE at its
- * default disposition, for tests/diff.sh: it must die by SIGPIPE, natively
- * on its first write after the reader is gone, and under bcshim too. */
+ * default disposition: it must die by SIGPIPE, natively on its first write
+ * after the reader is gone, and under bcshim too.
+ * @case a writer to a pipe whose reader exited dies by SIGPIPE
+ */
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>

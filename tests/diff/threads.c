@@ -1,9 +1,15 @@
 /* threads.c: four threads write small records with write(2), each to its
- * own file t0..t3 and all to one shared O_APPEND file, for tests/diff.sh.
+ * own file t0..t3 and all to one shared O_APPEND file.
  * The per-thread files must come out byte-identical under bcshim; the
  * shared one holds the same records (their interleaving is the
  * scheduler's), each thread's in its own order.  Records vary in length so
- * that a torn or misplaced merge shows. */
+ * that a torn or misplaced merge shows.
+ * @unordered shared
+ * @case 4 threads writing with write(2)
+ * @case 4 threads: the shared O_APPEND file holds the same records, each thread's in order
+ * @compare none
+ * @check threads_shared
+ */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>

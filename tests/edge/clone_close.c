@@ -1,7 +1,9 @@
 /* musl: a pending write and a pending close of a pipe's write end, then a
  * child made with clone() (fork-like, SIGCHLD only).  Natively the child's
  * line comes after the parent's, and the parent's read of the pipe sees
- * EOF at once (the write end was closed before the child existed). */
+ * EOF at once (the write end was closed before the child existed).
+ * @parallel
+ */
 #define _GNU_SOURCE
 #include <poll.h>
 #include <sched.h>

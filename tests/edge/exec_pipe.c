@@ -1,5 +1,8 @@
 /* Fill stdout (a pipe whose reader is slow), write a small tail, then exec.
- * Natively the tail write blocks until the reader reads; then exec. */
+ * Natively the tail write blocks until the reader reads; then exec.
+ * @run PROG | (sleep 1; wc -c)
+ * @parallel
+ */
 #include <string.h>
 #include <unistd.h>
 int main(void)

@@ -1,5 +1,6 @@
 /* With RLIMIT_FSIZE = 10, a write past the limit raises SIGXFSZ (default:
- * the process dies, core) natively.  The writes are left for the timer. */
+ * the process dies, core) natively.  The writes are left for the timer.
+ * fsize.out is made in the test's own directory. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -7,8 +8,8 @@
 int main(void)
 {
 	struct rlimit rl = { 10, 10 };
-	unlink("/tmp/rev3/fsize.out");
-	int fd = open("/tmp/rev3/fsize.out", O_WRONLY | O_CREAT | O_EXCL, 0644);
+	unlink("fsize.out");
+	int fd = open("fsize.out", O_WRONLY | O_CREAT | O_EXCL, 0644);
 	setrlimit(RLIMIT_FSIZE, &rl);
 	write(fd, "0123456789", 10);
 	write(fd, "X", 1);                   /* native: SIGXFSZ here */

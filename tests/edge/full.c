@@ -1,3 +1,5 @@
+/* Writes to /dev/full fail at once (ENOSPC), as they do natively: never
+ * predicted to succeed. */
 #include <stdio.h>
 #include <fcntl.h>
 #include <unistd.h>

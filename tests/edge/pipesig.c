@@ -1,4 +1,6 @@
-/* A write to a full pipe blocks; SIGALRM (handler, SA_RESTART) must run. */
+/* A write to a full pipe blocks; SIGALRM (handler, SA_RESTART) must run.
+ * @parallel
+ */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,8 @@
 /* The timer thread blocks flushing to a full pipe; the main thread then
- * waits for the queue.  SIGTERM (default) must still kill it. */
+ * waits for the queue.  SIGTERM (default) must still kill it.
+ * @kill TERM after 1
+ * @parallel
+ */
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>

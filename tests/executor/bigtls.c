@@ -2,7 +2,12 @@
  * own, once wrote through %fs while waiting for an async batch and
  * crashed in the library's text, losing the queue (review 4).  Run with
  * a profile making writes async and pwrites direct, stdout a pipe whose
- * reader sleeps. */
+ * reader sleeps.
+ * @case bigtls, a profile: writes async, pwrites direct
+ * @modes default
+ * @env BC_PROFILE=$SRC/bigtls.profile
+ * @run PROG | (sleep 0.5; cat >drained)
+ */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,6 +1,8 @@
 /* 0, 1 and 2 keep the lowest-fd rule under the relaxed level too: with
  * records to stdout pending, close(1) then open must give 1; the same
- * for 0.  Numbers above 2 are not printed: they may differ there. */
+ * for 0.  Numbers above 2 are not printed: they may differ there.
+ * @modes all
+ */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
 #include "rec.h"

@@ -2,7 +2,9 @@
  * not wait) reuse their numbers before the close's batch is reaped; the
  * reap once took a newer, still queued close of the number for the old
  * one, and a call on the closed fd then reached the kernel (review 4).
- * Each 7th file: F_GETFD on the last closed fd must fail with EBADF. */
+ * Each 7th file: F_GETFD on the last closed fd must fail with EBADF.
+ * @modes all
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,9 @@
 /* Run with RLIMIT_NOFILE 20: the io_uring executor's ring, which cannot
  * move above the program's fds, once kept a low number and the next open
- * got another fd than natively (review 4); now io_uring is refused. */
+ * got another fd than natively (review 4); now io_uring is refused.
+ * @modes uring:*
+ * @run ulimit -n 20; PROG
+ */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,8 +1,9 @@
 /* The executor stalled by a slow call: 200 KiB of records to stdout, a
- * pipe whose reader sleeps 0.5 s before draining it (tests/executor.sh
- * runs "stall | (sleep 0.5; cat >drained)"), while the program goes on with
- * unrelated work: records to a regular file, a getpid loop; then it exits.
- * Everything must arrive. */
+ * pipe whose reader sleeps 0.5 s before draining it, while the program goes
+ * on with unrelated work: records to a regular file, a getpid loop; then
+ * it exits.  Everything must arrive.
+ * @run PROG | (sleep 0.5; cat >drained)
+ */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
 #include "rec.h"

@@ -1,9 +1,12 @@
-/* eagain.c: fill a non-blocking pipe until EAGAIN, for tests/faults.sh:
+/* eagain.c: fill a non-blocking pipe until EAGAIN:
  * 100-byte writes until one fails, drain 10000 bytes, then 5000-byte
  * writes (partial ones included) until one fails; then read everything
  * back and check it.  Prints every result in runs ("100 x 655"); the
  * sequence must be identical under bcshim, which must not defer a write
- * whose result it cannot know. */
+ * whose result it cannot know.
+ * @case EAGAIN: a non-blocking pipe filled to EAGAIN gives the same results
+ * @check want_line "$N" 'content ok' native
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

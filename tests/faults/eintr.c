@@ -1,10 +1,14 @@
 /* eintr.c: a blocking read on a pipe interrupted by a SIGALRM handler
- * installed without SA_RESTART, for tests/faults.sh.  The read must fail
+ * installed without SA_RESTART.  The read must fail
  * with EINTR under bcshim too, and the 100 records written before it must
  * be in the file while it blocks: a child waits until /proc says the
  * parent is blocked in read(2) on that pipe, then measures the file, and
  * only then sends the SIGALRM.  The child is forked before the writes, so
- * that the fork cannot be what flushes them. */
+ * that the fork cannot be what flushes them.
+ * @case EINTR: read fails with EINTR both ways, the earlier writes in the file while it blocks
+ * @needs [ -r /proc/self/syscall ]
+ * @check check_eintr
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

@@ -1,10 +1,26 @@
 /* enospc.c: write 64-byte records to FILE (on a small tmpfs) until a write
- * fails, for tests/faults.sh.  Prints where the first failure came and
+ * fails.  Prints where the first failure came and
  * what it was, then the result of close.  Natively a write fails with
  * ENOSPC once the file system is full; under bcshim the writes that were
  * deferred look done, and the error comes back on a later call on the fd.
  *
  *   enospc FILE [N]   at most N records (default 200000)
+ *
+ * Each side runs on a tmpfs of its own, 64 KiB.
+ * @tmpfs 64k
+ * @compare none
+ * @case ENOSPC: the error comes back on a later call, mispredictions counted, the file a prefix of native's
+ * @args out
+ * @env BC_STATS=$D/stats.jsonl
+ * @check check_enospc
+ * @case ENOSPC, BC_ON_MISPREDICT=abort: SIGABRT, 'bcshim: misprediction', the file a prefix of native's
+ * @args out
+ * @env BC_ON_MISPREDICT=abort
+ * @check check_enospc_abort
+ * @case ENOSPC, 1100 records then close: a write or the close fails with ENOSPC
+ * @args out 1100
+ * @env BC_MAX_DELAY_US=10000000
+ * @check check_enospc_close
  */
 #define _GNU_SOURCE
 #include <errno.h>

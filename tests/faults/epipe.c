@@ -1,4 +1,4 @@
-/* epipe.c: write to a pipe whose reader has gone, for tests/faults.sh.  A
+/* epipe.c: write to a pipe whose reader has gone.  A
  * child reads the first record and exits; once it is reaped, no reader is
  * left.  The first write went through while the reader lived, so the
  * engine knows the fd and may defer the next ones.
@@ -7,7 +7,22 @@
  *   epipe ign|dfl single   one write, then close
  *
  * With "ign" SIGPIPE is ignored and the program prints what it got; with
- * "dfl" it has the default disposition and must die by SIGPIPE. */
+ * "dfl" it has the default disposition and must die by SIGPIPE.
+ *
+ * @compare none
+ * @case EPIPE, SIGPIPE ignored, writing until failure: a write fails with EPIPE
+ * @args ign loop
+ * @check check_epipe_loop
+ * @case EPIPE, SIGPIPE ignored, one write then close: EPIPE from the write or the close
+ * @args ign single
+ * @check check_epipe_single
+ * @case EPIPE, SIGPIPE default, loop: death by SIGPIPE both ways
+ * @args dfl loop
+ * @check want_status "$N" "signal 13" native; want_status "$B" "signal 13" batched
+ * @case EPIPE, SIGPIPE default, single: death by SIGPIPE both ways
+ * @args dfl single
+ * @check want_status "$N" "signal 13" native; want_status "$B" "signal 13" batched
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>

@@ -1,5 +1,5 @@
 /* killme.c: write 1000 64-byte records to FILE with write(2), then spin
- * without system calls until killed, for tests/faults.sh.  When the writes
+ * without system calls until killed.  When the writes
  * have returned it stores '1' in the first byte of READY, a file it mapped
  * shared before writing: the test sees that without the program making a
  * system call, so nothing but the signal (or the engine's time bound) can
@@ -7,6 +7,21 @@
  *
  *   killme FILE READY     the run
  *   killme -              the 1000 records, to stdout (the expectation)
+ *
+ * @args out ready
+ * @compare none
+ * @case SIGTERM, BC_MAX_DELAY_US=10000000: dies by SIGTERM, all 1000 records written
+ * @env BC_MAX_DELAY_US=10000000
+ * @kill TERM when ready
+ * @check killed 15 "$N" "$B"
+ * @case SIGKILL, default BC_MAX_DELAY_US, killed 0.3 s after the writes: all 1000 records written
+ * @kill KILL after 0.3 when ready
+ * @check killed 9 "$N" "$B"
+ * @case SIGKILL, BC_MAX_DELAY_US=10000000, killed at once: the file is a prefix of the records
+ * @sides batched
+ * @env BC_MAX_DELAY_US=10000000
+ * @kill KILL when ready
+ * @check killed_late
  */
 #define _GNU_SOURCE
 #include <fcntl.h>

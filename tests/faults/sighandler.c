@@ -1,9 +1,13 @@
 /* sighandler.c: a main loop writes "m<i>\n" to a file while a SIGALRM
  * timer's handler writes "h<j> after m<k>\n" to the same fd, k being the
- * number of main-loop writes that had returned when the handler ran, for
- * tests/faults.sh.  Any valid result has every m line in order, every h
- * line in order, and at least k m lines before "h<j> after m<k>".  Prints
- * how many of each it wrote. */
+ * number of main-loop writes that had returned when the handler ran.  Any
+ * valid result has every m line in order, every h line in order, and at
+ * least k m lines before "h<j> after m<k>".  Prints how many of each it
+ * wrote.
+ * @case handler: SIGALRM handler and main loop writing one fd: a valid interleaving
+ * @compare none
+ * @check check_handler
+ */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""normtrace.py: normalise one `strace -f -y` trace for tests/diff.sh, so
+"""normtrace.py: normalise one `strace -f -y` trace for tests/harness.sh, so
 that a native run and a run under bcshim can be compared line by line.
 
     normtrace.py [--relaxed-fds] [--uring] [--sub OLD=NEW]... TRACE
@@ -71,7 +71,7 @@ For the engine's modes (tests/modes.sh), applied to both sides alike:
   close_range, fadvise64, madvise; and the ring itself (io_uring_* calls,
   anything on an anon_inode:[io_uring] fd, its mmaps).  Weaker: their order
   against the other calls is not checked, only the outputs and files
-  tests/diff.sh compares in full.
+  tests/harness.sh compares in full.
 """
 import re
 import sys
@@ -110,8 +110,9 @@ def read_entries(path):
                 continue
             tid, text = int(m.group(1)), m.group(2)
             # "???(": a task the group exit stopped before strace could
-            # name its call (an engine thread, spinning or asleep).
-            if text.startswith("+++") or text.startswith("---") or text.startswith("???("):
+            # name its call (an engine thread, spinning or asleep); its
+            # "<... ??? resumed>" too.
+            if text.startswith(("+++", "---", "???(", "<... ??? resumed>")):
                 continue
             r = RESUMED.match(text)
             if r and tid in pending:

@@ -1,5 +1,5 @@
 /* run.c: run one command the same way on both sides of a differential test
- * and record exactly how it ended, for tests/diff.sh and tests/faults.sh.
+ * and record exactly how it ended, for tests/harness.sh.
  *
  *   run -o STATUS [-t SECONDS] [-p PIDFILE] [-e VAR=VALUE]... -- CMD [ARG]...
  *

@@ -1,0 +1,3 @@
+bcshim-profile 1
+write async
+pwrite direct
