@@ -9,6 +9,9 @@
  * there the test asserts what is observable instead, the same output and
  * files, and BC_STATS uring_enters > 0 when config.uring is "ok" (a skip
  * naming the reason when it is unavailable).  The checks are in ./checks.
+ * The batched run's writes: the first to w.out (an fd opened by a path
+ * goes direct until its second deferrable call probes it), the other 99
+ * merged, the datagrams' lines on stdout, and the BC_STATS line.
  *
  * @env BC_STATS=$D/stats.jsonl
  * @case merge
@@ -21,7 +24,7 @@
  * @modes direct:* async:*
  * @strace -f -qq -e trace=write,pwrite64,close,close_range,sendto,sendmmsg
  * @compare none
- * @check merged write 3
+ * @check merged write 4
  * @case merge: pwrite64 merged
  * @modes direct:* async:*
  * @strace -f -qq -e trace=write,pwrite64,close,close_range,sendto,sendmmsg
