@@ -121,27 +121,33 @@ static int time_ok(const struct timespec *t)
 	return 1;
 }
 
-/* A datagram send's success is predicted only to an explicit IPv4 or
- * IPv6 destination of the socket's own family, with a port: sending
- * without one needs a connected socket, and to a unix path needs the
- * path to exist; both fail at once when they fail. */
+/* A datagram send's success is predicted only to an explicit loopback
+ * IPv4 or IPv6 destination of the socket's own family, with a port:
+ * sending without one needs a connected socket, to a unix path needs the
+ * path to exist, and elsewhere the route, a broadcast address or a
+ * firewall may refuse it at once (ENETUNREACH, EACCES, EPERM). */
 static int inet_destination(const struct bc_fd *f, const void *name, long len)
 {
 	const struct sockaddr *sa = name;
 
 	if (!sa || len < (long)sizeof(sa_family_t) || sa->sa_family != f->domain)
 		return 0;
-	if (sa->sa_family == AF_INET)
-		return len == sizeof(struct sockaddr_in) &&
-		       ((const struct sockaddr_in *)name)->sin_port != 0;
-	if (sa->sa_family == AF_INET6)
-		return len == sizeof(struct sockaddr_in6) &&
-		       ((const struct sockaddr_in6 *)name)->sin6_port != 0;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = name;
+		return len == sizeof *in && in->sin_port != 0 &&
+		       (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = name;
+		return len == sizeof *in6 && in6->sin6_port != 0 &&
+		       IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
 	return 0;
 }
 
 /* Is RLIMIT_FSIZE finite?  Asked when the queue is empty: a change
- * (setrlimit, prlimit) waits for what is queued. */
+ * (setrlimit, prlimit) waits for what is queued.  A write that crosses
+ * the limit comes back short, with no signal: a result the program sees. */
 static int fsize_limited(void)
 {
 	struct rlimit lim;
@@ -154,33 +160,35 @@ static int fsize_limited(void)
 	return E.fsize_limited;
 }
 
-/* Does the calling thread block sig?  Asked when the queue is empty or
- * threads may differ: a change of the mask waits for what is queued. */
-static int blocked(int sig)
+/* Would a broken pipe's SIGPIPE kill the calling thread's process: at
+ * its default (the engine's stand-in still in the kernel), not blocked by
+ * the thread, and the process not a namespace's init (the kernel drops
+ * its default-action signals)?  Asked of the kernel when the queue is
+ * empty or threads may differ: while calls are queued, a change waits for
+ * them (sigaction, sigprocmask and glibc's sigset family flush first). */
+static int sigpipe_kills(void)
 {
+	uint64_t mask;
+
 	if (!E.npend || E.threaded) {
-		E.n.probes++;
-		__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&E.sigmask, 8, 0, 0);
+		E.n.probes += 2;
+		__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&mask, 8, 0, 0);
+		E.sigpipe_kills = E.owner != 1 && !(mask >> (SIGPIPE - 1) & 1) &&
+				  __bc_signal_kills(SIGPIPE);
 	}
-	return E.sigmask >> (sig - 1) & 1;
+	return E.sigpipe_kills;
 }
 
 /* How a write to f could fail where the program would see it: -1 if it
- * could (the call must not wait), else the signal at its default action
- * that would kill the process first (SIGPIPE for a pipe or socket,
- * SIGXFSZ past a finite RLIMIT_FSIZE), or 0 for none: a regular file's
- * late errors (ENOSPC, EIO) are reported late natively too. */
+ * could (the call must not wait), else the signal that would kill the
+ * process first (SIGPIPE, for a pipe or unix stream socket), or 0 for
+ * none: a regular file's late errors (ENOSPC, EIO) are reported late
+ * natively too. */
 static int failure_signal(const struct bc_fd *f)
 {
-	int sig;
-
 	if (f->type == FT_FIFO || f->type == FT_STREAM)
-		sig = SIGPIPE;
-	else if (f->type == FT_REG && fsize_limited())
-		sig = SIGXFSZ;
-	else
-		return 0;
-	return __bc_signal_kills(sig) && !blocked(sig) ? sig : -1;
+		return sigpipe_kills() ? SIGPIPE : -1;
+	return f->type == FT_REG && fsize_limited() ? -1 : 0;
 }
 
 /* Check that call nr can be predicted from what is known of its fd, copy
@@ -247,7 +255,9 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		p.nr = SYS_write;
 		break;
 	case PRED_PWRITE:
-		if (f->type != FT_REG || !writable(f) || a[3] < 0 || mapped(p.fd, f))
+		/* Far offsets may pass the file system's largest file. */
+		if (f->type != FT_REG || !writable(f) || a[3] < 0 || a[3] >= PWRITE_MAX ||
+		    mapped(p.fd, f))
 			return 0;
 		if ((sig = failure_signal(f)) < 0)
 			return 0;
@@ -472,13 +482,10 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	if (nr == SYS_fork || nr == SYS_clone || nr == SYS_clone3) {
 		long flags = nr == SYS_fork ? 0 : nr == SYS_clone ? a[0] :
 			     a[0] ? (long)*(const uint64_t *)a[0] : 0;
-		if (flags & CLONE_VM) {
+		if (flags & CLONE_VM)
 			__bc_engine_threaded();
-		} else {
-			__bc_lock();
-			__bc_mem_fork();
-			__bc_unlock();
-		}
+		else
+			__bc_engine_forks();
 	}
 	if (__bc_in_handler) {
 		/* A handler's calls are not deferred, and go after what is

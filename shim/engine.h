@@ -22,6 +22,8 @@
 #define BC_MAPPED_MAX 8      /* files mapped shared, tracked */
 #define BC_NBATCH     4      /* batches flushed and not yet reaped */
 #define BC_CLOSES_MAX 64     /* relaxed: closes a queue holds before it goes */
+#define PWRITE_MAX (1L << 31) /* pwrites below it: under every file system's
+				largest file (ext2 with 1 KiB blocks: 16 GiB) */
 
 /* Why a process defers nothing any more (bc_engine.off). */
 enum {
@@ -144,7 +146,7 @@ struct bc_engine {
 	int maps_unknown;   /* it forked where not every mapping is seen: read
 			       /proc/self/maps before the next deferral */
 	int fsize_limited;  /* RLIMIT_FSIZE is finite (while calls are queued) */
-	uint64_t sigmask;   /* signals the queuing thread blocks (likewise) */
+	int sigpipe_kills;  /* a broken pipe kills the queuing thread (likewise) */
 	int any_owed;       /* some fd has been owed a misprediction's error */
 	unsigned nthreads;  /* program threads that have made a call */
 	int threaded;       /* another thread may exist: only writes that cannot
@@ -403,16 +405,20 @@ hidden void __bc_mem_mapped(long flags);
 /* The process forks: its shared mappings become shared with the child.
  * Lock held. */
 hidden void __bc_mem_fork(void);
+/* The same, taking the lock (a fork seen, or glibc's forkpty, daemon). */
+hidden void __bc_engine_forks(void);
 /* After a fork where not every mapping is seen: read them.  Lock held. */
 hidden void __bc_mem_scan(void);
 
-/* Is sig at its default action, which kills (the engine's stand-in)? */
+/* Is sig at its default action, which kills: the engine's stand-in, in
+ * the kernel too (asked with one raw call)? */
 hidden int __bc_signal_kills(int sig);
-/* A deferred call failed where natively its signal (SIGPIPE, SIGXFSZ at
- * the default action) killed the process before it made another call:
- * die of it now, issuing nothing more.  report: write BC_STATS first (not
- * on the engine's raw threads). */
-hidden _Noreturn void __bc_die_of(int sig, int report);
+/* A deferred call failed where natively its signal (SIGPIPE at the
+ * default action) killed the process before it made another call: die
+ * of it now, issuing nothing more.  report: write BC_STATS first (not on
+ * the engine's raw threads).  Returns only if the signal did not kill
+ * within about a second (the caller counts a misprediction). */
+hidden void __bc_die_of(int sig, int report);
 
 /* Take over fatal signals whose disposition is the default. */
 hidden void __bc_signals_start(void);

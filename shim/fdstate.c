@@ -4,6 +4,8 @@
  * F_SETFL, exec, a new fd. */
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -65,6 +67,18 @@ static int holds_data(int fd)
 	return 0;
 }
 
+static int unix_stream_certain(int fd)
+{
+	struct sockaddr_un peer;
+	struct timeval t = { 1, 0 };
+	long len = sizeof peer, tlen = sizeof t;
+
+	E.n.probes += 2;
+	return !__bc_raw6(SYS_getpeername, fd, (long)&peer, (long)&len, 0, 0, 0) &&
+	       !__bc_raw6(SYS_getsockopt, fd, SOL_SOCKET, SO_SNDTIMEO, (long)&t, (long)&tlen, 0) &&
+	       !t.tv_sec && !t.tv_usec;
+}
+
 static int type_of(int fd, const struct stat *st)
 {
 	int type = 0;
@@ -90,17 +104,19 @@ static int type_of(int fd, const struct stat *st)
 			return FT_OTHER;
 		if (type != SOCK_STREAM && type != SOCK_DGRAM)
 			return FT_OTHER;
-		/* A datagram's address is checked against the socket's family;
-		 * a stream's write fails only with EPIPE (and SIGPIPE) on a unix
-		 * socket: a TCP peer's reset is ECONNRESET, a result the program
-		 * sees. */
+		/* A datagram's address is checked against the socket's family.
+		 * A stream's write fails only with EPIPE (and SIGPIPE) on a unix
+		 * socket that is connected and has no send timeout (else
+		 * ENOTCONN, EAGAIN); a TCP peer's reset is ECONNRESET: results
+		 * the program sees. */
 		E.n.probes++;
 		len = sizeof E.fd[fd].domain;
 		if (__bc_raw6(SYS_getsockopt, fd, SOL_SOCKET, SO_DOMAIN, (long)&E.fd[fd].domain,
 			      (long)&len, 0))
 			return FT_OTHER;
 		if (type == SOCK_STREAM)
-			return E.fd[fd].domain == AF_UNIX ? FT_STREAM : FT_OTHER;
+			return E.fd[fd].domain == AF_UNIX && unix_stream_certain(fd) ?
+			       FT_STREAM : FT_OTHER;
 		return FT_DGRAM;
 	}
 	return FT_OTHER;

@@ -144,24 +144,19 @@ static void die_abort(void)
 }
 
 /* A deferred call's real result differed from the one the program got:
- * noted in the op, applied when the batch is reaped.  resignal: the
- * kernel's SIGPIPE or SIGXFSZ went elsewhere (a raw thread of the engine,
- * which blocks all signals, or an io_uring worker).  A call whose failure
- * kills natively kills here, before any later call is issued. */
-static void missed(struct flush_op *o, long err, int resignal)
+ * noted in the op, applied when the batch is reaped.  A call whose
+ * failure kills natively (its EPIPE came with SIGPIPE) kills here, before
+ * any later call is issued; helper: on a raw thread of the engine. */
+static void missed(struct flush_op *o, long err, int helper)
 {
-	if (o->sig && err == (o->sig == SIGPIPE ? -EPIPE : -EFBIG))
-		__bc_die_of(o->sig, !resignal);  /* a fatal call never goes to the ring */
+	if (o->sig == SIGPIPE && err == -EPIPE)
+		__bc_die_of(SIGPIPE, !helper);
 	o->nmiss++;
 	o->err = err;
 	if (E.cfg.abort) {
 		__bc_say("misprediction: a deferred call failed after it was reported done (BC_ON_MISPREDICT=abort)");
 		die_abort();
 	}
-	if ((err == -EPIPE || err == -EFBIG) && resignal)
-		/* The program must see its SIGPIPE or SIGXFSZ. */
-		__bc_raw6(SYS_kill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0),
-			  err == -EPIPE ? SIGPIPE : SIGXFSZ, 0, 0, 0, 0);
 }
 
 /* A merged write came back short: issue the rest as the program's later
@@ -295,13 +290,8 @@ static unsigned run_page(struct bc_batch *b, unsigned from, unsigned to, int hel
 		bc_exec(page, NULL);
 	}
 	ran = page->win / BC_WIN_SIZE;
-	for (unsigned i = from; i < from + ran; i++) {
-		/* The ring reissues a failed send itself, signalling. */
-		int ringed = uring && ring.ready && uring_use[b->ops[i].nr] &&
-			     b->ops[i].nr != SYS_sendto;
-		check(b, &b->ops[i], (long)page->reg[(i - from) * BC_WIN_SIZE],
-		      helper || ringed);
-	}
+	for (unsigned i = from; i < from + ran; i++)
+		check(b, &b->ops[i], (long)page->reg[(i - from) * BC_WIN_SIZE], helper);
 	if (!helper && b->may_block)
 		__bc_blocked--;
 	return from + ran;

@@ -1,6 +1,7 @@
 /* The engine's life: its settings from the environment, its start, its
  * end (exit, exec, unload), a fork child's fresh start, and its part of
  * the BC_STATS report. */
+#include <errno.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -154,8 +155,10 @@ hidden int __bc_engine_start(int close_ok, const char *how)
 	E.fdgen = 1;
 	E.euid = -1;
 	E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	/* Started under a seccomp filter, any call may fail: predict none. */
-	if (__bc_raw6(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0, 0) > 0)
+	/* Started under a seccomp filter, any call may fail: predict none.
+	 * A filter may refuse the question itself: only EINVAL says none. */
+	m = __bc_raw6(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0, 0);
+	if (m > 0 || (m < 0 && m != -EINVAL))
 		E.off |= BC_OFF_SECCOMP;
 	E.arena_size = E.cfg.max_bytes + BC_SINGLE_MAX + 4096;
 	m = __bc_raw6(SYS_mmap, 0, E.arena_size, PROT_READ | PROT_WRITE,

@@ -36,6 +36,13 @@ hidden void __bc_mem_mapped(long flags)
 		share();
 }
 
+hidden void __bc_engine_forks(void)
+{
+	__bc_lock();
+	__bc_mem_fork();
+	__bc_unlock();
+}
+
 hidden void __bc_mem_fork(void)
 {
 	if (E.shared_anon)

@@ -8,7 +8,8 @@
  *   VFORK   flush; the child shares memory but not the fd table
  *   THREAD  flush; from now on only writes that cannot block wait
  *   CLONE   flush; then as THREAD with CLONE_VM, else as VFORK (the child
- *           makes its calls direct) */
+ *           makes its calls direct)
+ *   FORK    flush; a child will share this process's shared memory */
 #define BC_OPAQUE(X) \
 	/* stdio: its buffers reach the kernel inside libc */ \
 	X(fopen, FLUSH) X(fopen64, FLUSH) X(fdopen, FLUSH) X(fflush, FLUSH) X(fflush_unlocked, FLUSH) \
@@ -36,7 +37,7 @@
 	X(mkostemp, FLUSH) X(mkostemps, FLUSH) X(mkstemps, FLUSH) \
 	/* children made inside libc */ \
 	X(popen, FLUSH) X(system, FLUSH) X(posix_spawn, FLUSH) X(posix_spawnp, FLUSH) \
-	X(daemon, FLUSH) X(forkpty, FLUSH) X(openpty, FLUSH) X(login_tty, FLUSH) \
+	X(daemon, FORK) X(forkpty, FORK) X(openpty, FLUSH) X(login_tty, FLUSH) \
 	X(pthread_create, THREAD) X(thrd_create, THREAD) X(timer_create, THREAD) \
 	X(clone, CLONE) \
 	X(mq_notify, THREAD) X(aio_read, THREAD) X(aio_write, THREAD) \
@@ -76,6 +77,9 @@
 	X(sigsuspend, FLUSH) X(sigwait, FLUSH) X(sigwaitinfo, FLUSH) X(sigtimedwait, FLUSH) \
 	X(flock, FLUSH) X(lockf, FLUSH) X(lockf64, FLUSH) X(tcsetattr, FLUSH) \
 	X(tcdrain, FLUSH) X(tcflush, FLUSH) X(tcsendbreak, FLUSH) X(sigprocmask, FLUSH) \
+	X(sigset, FLUSH) X(sigignore, FLUSH) X(sighold, FLUSH) X(sigrelse, FLUSH) \
+	X(sigblock, FLUSH) X(sigsetmask, FLUSH) X(siginterrupt, FLUSH) X(sigpause, FLUSH) \
+	X(__sigpause, FLUSH) X(__xpg_sigpause, FLUSH) \
 	X(pthread_sigmask, FLUSH) X(setrlimit, FLUSH) X(setrlimit64, FLUSH) X(prlimit, FLUSH) \
 	X(prlimit64, FLUSH) \
 	/* fds closed or credentials changed out of sight */ \

@@ -53,7 +53,7 @@ static const char *const real_name[NREAL] = {
 #undef NAME
 };
 
-enum { KIND_FLUSH, KIND_FORGET, KIND_EXEC, KIND_VFORK, KIND_THREAD, KIND_CLONE };
+enum { KIND_FLUSH, KIND_FORGET, KIND_EXEC, KIND_VFORK, KIND_THREAD, KIND_CLONE, KIND_FORK };
 
 hidden void *__bc_real[NREAL];
 hidden const unsigned char __bc_opaque_kind[NOPAQUE] = {
@@ -140,6 +140,8 @@ hidden void *__bc_opaque_slow(long i, long a3)
 		__bc_engine_end(FL_EXEC, -1, 0);
 		return f;
 	}
+	if (__bc_opaque_kind[i] == KIND_FORK)
+		__bc_engine_forks();
 	__bc_engine_settle(__bc_opaque_kind[i] == KIND_VFORK ? FL_FORK : FL_LIBC);
 	if (__bc_opaque_kind[i] == KIND_FORGET)
 		__bc_engine_forget_fds();

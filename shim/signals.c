@@ -13,6 +13,7 @@
  * writes them, and never touches the queue, which is its parent's. */
 #include <signal.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "engine.h"
 #include "raw.h"
@@ -241,23 +242,29 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 
 hidden int __bc_signal_kills(int sig)
 {
-	return mode[sig] == FATAL;
+	struct ksig k;
+
+	/* glibc's sigset and sigignore change a disposition unseen. */
+	return mode[sig] == FATAL && !__bc_raw6(SYS_rt_sigaction, sig, 0, (long)&k, 8, 0, 0) &&
+	       k.handler == (unsigned long)on_fatal;
 }
 
-hidden _Noreturn void __bc_die_of(int sig, int report)
+hidden void __bc_die_of(int sig, int report)
 {
 	struct ksig dfl = { (unsigned long)SIG_DFL, 0, 0, 0 };
 	unsigned long set = 1UL << (sig - 1);
+	struct timespec ms = { 0, 1000000 };
 
 	if (report)
 		__bc_stats_report(-1);
 	__bc_raw6(SYS_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
 	mode[sig] = PASS;
-	/* To the process: a raw thread of the engine blocks every signal. */
+	/* To the process: a raw thread of the engine blocks every signal,
+	 * and dies with the others. */
 	__bc_raw6(SYS_kill, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0), sig, 0, 0, 0, 0);
 	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
-	for (;;)
-		__bc_raw6(SYS_pause, 0, 0, 0, 0, 0, 0);
+	for (int i = 0; i < 1000; i++)
+		__bc_raw6(SYS_nanosleep, (long)&ms, 0, 0, 0, 0, 0);
 }
 
 hidden void __bc_raise_postponed(void)
