@@ -263,6 +263,7 @@ def main():
     for p in procs.values():
         p.children = 0
     fds_at_fork = {}
+    group_exited = set()
     for tid, text in entries:
         p = proc_of[tid]
         if p.name in fds_at_fork:  # first line of a child: inherit the fds
@@ -288,6 +289,12 @@ def main():
             continue
         if name == "exit":  # a thread's end
             continue
+        # strace may show a process's other threads (the engine's) in the
+        # exit_group that ends them too: one is the process's.
+        if name == "exit_group":
+            if p.name in group_exited:
+                continue
+            group_exited.add(p.name)
         if uring and (name in URING_CARRIED or name.startswith("io_uring_")
                       or "anon_inode:[io_uring]" in cargs + result):
             continue
