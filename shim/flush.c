@@ -659,6 +659,11 @@ hidden void __bc_executor_main(void)
 		}
 		k = __atomic_load_n(&E.x.kick, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&E.x.exec_asleep, 1, __ATOMIC_SEQ_CST);
+		/* The next batch afresh: while this thread spun, the program
+		 * may have run one itself (done moved on) and handed over the
+		 * one after, seeing this thread awake (no wake-up). */
+		next = __atomic_load_n(&E.x.done, __ATOMIC_SEQ_CST) + 1;
+		b = &E.batches[next % BC_NBATCH];
 		if (__atomic_load_n(&b->ready, __ATOMIC_SEQ_CST) != next && !__bc_executor_retired())
 			__bc_raw6(SYS_futex, (long)&E.x.kick, FUTEX_WAIT_PRIVATE, k, 0, 0, 0);
 		__atomic_store_n(&E.x.exec_asleep, 0, __ATOMIC_SEQ_CST);
