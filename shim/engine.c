@@ -382,7 +382,7 @@ queue:
  * have, if fewer than one in SAVE_SHARE did (a shell's echo >> file: its
  * fd is new each time, and a new fd's first call goes direct), a spell of
  * direct calls begins, as when flushes save nothing (flush.c). */
-#define TRY_WINDOW 64
+#define TRY_WINDOW 32
 #define SAVE_SHARE 4
 
 static void tried(int queued)
@@ -525,6 +525,9 @@ hidden int __bc_idle_tick(void)
 		__atomic_store_n(&E.backoff, left - 1, __ATOMIC_RELAXED);
 		return 1;
 	}
+	/* A __synccall holds the lock: calls go raw, the spell goes on. */
+	if (__atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
+		return 1;
 	wake();
 	return 0;
 }
