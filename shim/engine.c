@@ -383,12 +383,13 @@ queue:
  * fd is new each time, and a new fd's first call goes direct), a spell of
  * direct calls begins, as when flushes save nothing (flush.c). */
 #define TRY_WINDOW 32
+#define TRY_RECHECK 8  /* the window after a spell: it only confirms */
 #define SAVE_SHARE 4
 
 static void tried(int queued)
 {
 	E.win_queued += queued;
-	if (++E.win_tried < TRY_WINDOW)
+	if (++E.win_tried < (E.backoff_len ? TRY_RECHECK : TRY_WINDOW))
 		return;
 	if (E.win_queued * SAVE_SHARE < E.win_tried)
 		__bc_backoff_begin();

@@ -321,9 +321,11 @@ static void run_batch(struct bc_batch *b, int helper)
  * futimens, fchown, fchmod on each file, run here), the next calls that
  * could wait go direct (and so do those of a process whose calls seldom
  * can wait: engine.c's tried): BACKOFF_MIN of them, doubling each time it
- * happens again in a row, up to BACKOFF_MAX.  Once nothing is pending the
- * engine is idle for the rest of the spell (__bc_idle). */
+ * happens again in a row, up to BACKOFF_MAX; between spells a shorter
+ * window (RECHECK) looks again.  Once nothing is pending the engine is
+ * idle for the rest of the spell (__bc_idle). */
 #define WINDOW 8
+#define RECHECK 2    /* the window after a spell: it only confirms */
 #define SAVE_SHARE 4
 #define BACKOFF_MIN 64
 #define BACKOFF_MAX 65536
@@ -341,7 +343,7 @@ static void backoff(unsigned deferred, unsigned saved)
 {
 	E.win_deferred += deferred;
 	E.win_saved += saved;
-	if (++E.win_flushes < WINDOW)
+	if (++E.win_flushes < (E.backoff_len ? RECHECK : WINDOW))
 		return;
 	if (E.win_saved * SAVE_SHARE >= E.win_deferred)
 		E.backoff_len = 0;

@@ -291,6 +291,10 @@ int futimens(int fd, const struct timespec *t)
 
 	if (musl_way || !__bc_on)
 		return ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
+	if (__bc_passes(SYS_utimensat)) {
+		__bc_seen(SYS_utimensat);
+		return ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
+	}
 	if (__bc_before(SYS_utimensat, a, &r))
 		return errno_ret(r);
 	r = ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
@@ -305,6 +309,10 @@ static int fadvise(int i, int fd, off_t o, off_t n, int adv)
 
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(fd, o, n, adv, 0, 0);
+	if (__bc_passes(SYS_fadvise64)) {
+		__bc_seen(SYS_fadvise64);
+		return ((fn6)real(i))(fd, o, n, adv, 0, 0);
+	}
 	if (__bc_before(SYS_fadvise64, a, &r))
 		return -r;
 	r = ((fn6)real(i))(fd, o, n, adv, 0, 0);
