@@ -211,7 +211,8 @@ extern hidden __thread int __bc_vforked;
 extern hidden __thread int __bc_blocked;
 /* Per thread: running a program's signal handler; its calls defer nothing. */
 extern hidden __thread int __bc_in_handler;
-/* Per thread: signals that arrived inside the engine, for __bc_leave. */
+/* Per thread: signals that arrived inside the engine, held blocked and
+ * pending in the kernel until __bc_leave unblocks them. */
 extern hidden __thread unsigned long __bc_postponed;
 
 /* Deliver the signals postponed while this thread was in the engine. */

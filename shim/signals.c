@@ -35,9 +35,17 @@ hidden void __bc_restore_rt(void);
 
 hidden __thread int __bc_in_handler;
 hidden __thread unsigned long __bc_postponed;
-/* By signal - 1: the engine's handlers take signals 1-31 only.  Static
- * TLS, in every thread's block: kept under a page. */
-static __thread siginfo_t postponed_info[31];
+
+/* The kernel's ucontext on x86_64, as far as the mask that a handler's
+ * return restores (glibc's and musl's ucontext_t agree). */
+struct kucontext {
+	unsigned long flags;
+	void *link;
+	struct { void *sp; int flags; unsigned long size; } stack;
+	unsigned long mcontext[32];
+	unsigned long sigmask;
+};
+_Static_assert(offsetof(struct kucontext, sigmask) == 296, "uc_sigmask");
 
 static const unsigned long fatal_set =
 	1UL << (SIGHUP - 1) | 1UL << (SIGINT - 1) | 1UL << (SIGQUIT - 1) |
@@ -147,13 +155,22 @@ static void die_of(int sig, const siginfo_t *si)
  * the lock, or in a flush's write to a full pipe), which may never leave
  * it unless the signal acts now, as it would have natively.  A handler
  * run then makes raw calls: the program was, natively, at the blocked
- * call, and the calls queued after it had not been made yet. */
-static int postpone(int sig, const siginfo_t *si)
+ * call, and the calls queued after it had not been made yet.
+ * The kernel keeps it meanwhile, siginfo and all: sent again to this
+ * thread, blocked (now, for a handler with SA_NODEFER, and in the mask
+ * the handler's return restores) until __bc_leave unblocks it.  So no
+ * thread carries room for a siginfo per signal in its TLS. */
+static int postpone(int sig, const siginfo_t *si, void *uc)
 {
+	unsigned long set = 1UL << (sig - 1);
+
 	if (!__bc_depth || __bc_blocked || (in(fault_set, sig) && si->si_code > 0))
 		return 0;
-	postponed_info[sig - 1] = *si;
-	__bc_postponed |= 1UL << (sig - 1);
+	__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, (long)&set, 0, 8, 0, 0);
+	((struct kucontext *)uc)->sigmask |= set;
+	__bc_raw6(SYS_rt_tgsigqueueinfo, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0),
+		  __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0), sig, (long)si, 0, 0);
+	__bc_postponed |= set;
 	return 1;
 }
 
@@ -192,7 +209,7 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 			call_handler(run_of(&program[sig]), sig, si, uc);
 		return;
 	}
-	if (postpone(sig, si))
+	if (postpone(sig, si, uc))
 		return;
 	last_flush();
 	if (!__bc_depth)
@@ -259,7 +276,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 		call_handler(h, sig, si, uc);
 		return;
 	}
-	if (postpone(sig, si))
+	if (postpone(sig, si, uc))
 		return;
 	/* A one-shot handler: the default from now on, for this delivery
 	 * only if another thread's did not take it first. */
@@ -310,14 +327,10 @@ hidden _Noreturn void __bc_die_of(int sig, int report)
 
 hidden void __bc_raise_postponed(void)
 {
-	long pid = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	long tid = __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0);
+	unsigned long set = __bc_postponed;
 
-	while (__bc_postponed) {
-		int sig = __builtin_ctzl(__bc_postponed) + 1;
-		__bc_postponed &= ~(1UL << (sig - 1));
-		__bc_raw6(SYS_rt_tgsigqueueinfo, pid, tid, sig, (long)&postponed_info[sig - 1], 0, 0);
-	}
+	__bc_postponed = 0;
+	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
 }
 
 /* One call per signal: the stand-in goes in, and what it replaced comes
