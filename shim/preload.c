@@ -188,25 +188,33 @@ static long errno_ret(long r)
 	return r;
 }
 
+/* through's way through the engine, out of line: the wrappers' common
+ * path (a call the engine only counts) then needs no frame and ends in a
+ * jump to libc's function. */
+__attribute__((__noinline__))
+static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	long a[6] = { a0, a1, a2, a3, a4, a5 }, r;
+
+	if (__bc_before(nr, a, &r))
+		return errno_ret(r);
+	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
+	return r;
+}
+
 /* Call nr through the engine; libc's function i issues it if it is not
  * deferred. */
 static inline __attribute__((__always_inline__))
 long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	long a[6], r;
-
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
 	if (__bc_passes(nr)) {
 		__bc_seen(nr);
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
 	}
-	a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3, a[4] = a4, a[5] = a5;
-	if (__bc_before(nr, a, &r))
-		return errno_ret(r);
-	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
-	__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
-	return r;
+	return through_engine(nr, i, a0, a1, a2, a3, a4, a5);
 }
 
 /* The interposed functions are the library's only exports. */
