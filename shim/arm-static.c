@@ -18,6 +18,8 @@ static const struct bc_entry_ops ops = { __bc_entry_call, __bc_entry_event };
 /* Early, so that other constructors' calls are seen too. */
 __attribute__((__constructor__(101))) static void arm(void)
 {
-	if (!__bc_disabled() && __bc_engine_start(1, "musl-static") == 0)
-		__bc_set_entry(&ops);
+	if (__bc_disabled())
+		return;
+	__bc_engine_start(1, "musl-static");
+	__bc_set_entry(&ops);
 }

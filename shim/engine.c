@@ -19,7 +19,8 @@
 hidden struct bc_engine __bc_e;
 
 _Static_assert(offsetof(struct bc_engine, busy) == 4, "tramp.S reads __bc_e.busy at +4");
-hidden int __bc_on;
+hidden int __bc_on start_data;
+hidden int __bc_idle start_data;
 hidden __thread int __bc_depth;
 hidden __thread int __bc_vforked;
 
@@ -191,28 +192,36 @@ static int failure_signal(const struct bc_fd *f)
 	return f->type == FT_REG && fsize_limited() ? -1 : 0;
 }
 
-/* Check that call nr can be predicted from what is known of its fd, copy
- * what it points to, and queue it.  Lock held.  1 if queued (*res set). */
-static int defer(long nr, struct bc_class c, const long a[6], long *res)
+/* Everything deferral needs, before the first call waits: armed (the
+ * fatal signals' stand-ins in place, the memory mapped), the maps read
+ * if a fork left them unknown, and nothing that turns deferral off. */
+static int ready(void)
+{
+	if (!E.armed && __bc_arm() < 0)
+		return 0;
+	/* A fork child, its parent's arming inherited, learns its pid here:
+	 * the timer thread is started per pid. */
+	__bc_owner_pid();
+	if (E.maps_unknown)
+		__bc_mem_scan();
+	return !E.off;
+}
+
+/* defer's work: 1 if queued. */
+static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 {
 	struct bc_pend p = { .nr = nr, .pred = c.pred, .fd = -1 };
 	const struct iovec *iov = NULL;
 	const void *buf = NULL, *name = NULL;
 	long len = -1, namelen = 0, cnt = 0;
 	struct bc_fd *f = NULL;
-	int sig;
+	int sig, kills = 0;
 	char *to;
 
-	if (E.maps_unknown)
-		__bc_mem_scan();
-	if (E.hold || E.off || !__bc_on)
-		return 0;
-	if (E.backoff) {
-		E.backoff--;
-		return 0;
-	}
 	if (c.pred == PRED_ADVISE) {
 		if ((a[0] & 4095) || a[1] < 0 || (unsigned long)a[2] > MADV_WILLNEED)
+			return 0;
+		if (!ready())
 			return 0;
 		for (int i = 0; i < 3; i++)
 			p.a[i] = a[i];
@@ -237,9 +246,7 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 			return 0;
 		if (!writable(f) || ((f->flags & O_NONBLOCK) && f->type != FT_REG))
 			return 0;
-		if ((sig = failure_signal(f)) < 0)
-			return 0;
-		p.sig = sig;
+		kills = 1;
 		if (nr == SYS_write || nr == SYS_sendto) {
 			if (nr == SYS_sendto && (a[3] || a[4]))
 				return 0;
@@ -259,9 +266,7 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		if (f->type != FT_REG || !writable(f) || a[3] < 0 || a[3] >= PWRITE_MAX ||
 		    mapped(p.fd, f))
 			return 0;
-		if ((sig = failure_signal(f)) < 0)
-			return 0;
-		p.sig = sig;
+		kills = 1;
 		if (nr == SYS_pwrite64)
 			buf = (const void *)a[1], len = a[2];
 		else
@@ -301,6 +306,8 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		} else if (!meta_ok(f, nr == SYS_fchown)) {
 			return 0;
 		}
+		if (!ready())
+			return 0;
 		for (int i = 0; i < 6; i++)
 			p.a[i] = a[i];
 		if (nr == SYS_utimensat && a[2]) {
@@ -318,6 +325,8 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		if ((f->npend || __bc_inflight_for(p.fd, f)) &&
 		    !(E.cfg.relaxed && never_blocks(f)))
 			return 0;
+		if (!ready())
+			return 0;
 		p.a[0] = p.fd;
 		f->closing = 1;
 		E.queued_closes++;
@@ -329,6 +338,14 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 		return 0;
 	if (len <= 0 || len > BC_SINGLE_MAX || len > E.cfg.max_bytes || (!iov && !buf))
 		return 0;
+	if (!ready())
+		return 0;
+	/* Only once armed: the stand-in at SIGPIPE's or SIGXFSZ's default. */
+	if (kills) {
+		if ((sig = failure_signal(f)) < 0)
+			return 0;
+		p.sig = sig;
+	}
 	to = room(len + namelen, 1);
 	if (iov)
 		gather(to, iov, cnt);
@@ -371,6 +388,45 @@ queue:
 	return 1;
 }
 
+/* Deferral only pays when calls wait: every TRY_WINDOW calls that could
+ * have, if fewer than one in SAVE_SHARE did (a shell's echo >> file: its
+ * fd is new each time, and a new fd's first call goes direct), a spell of
+ * direct calls begins, as when flushes save nothing (flush.c). */
+#define TRY_WINDOW 32
+#define TRY_RECHECK 8  /* the window after a spell: it only confirms */
+#define SAVE_SHARE 4
+
+static void tried(int queued)
+{
+	E.win_queued += queued;
+	if (++E.win_tried < (E.backoff_len ? TRY_RECHECK : TRY_WINDOW))
+		return;
+	if (E.win_queued * SAVE_SHARE < E.win_tried)
+		__bc_backoff_begin();
+	E.win_tried = E.win_queued = 0;
+}
+
+/* Check that call nr can be predicted from what is known of its fd, copy
+ * what it points to, and queue it.  Lock held.  1 if queued (*res set). */
+static int defer(long nr, struct bc_class c, const long a[6], long *res)
+{
+	if (E.hold || E.off || !__bc_on)
+		return 0;
+	if (E.backoff) {
+		/* Nothing pending, nothing owed: the engine steps aside until
+		 * the spell ends (__bc_idle_tick). */
+		if (!E.busy && !E.any_owed)
+			__atomic_store_n(&__bc_idle, 1, __ATOMIC_RELEASE);
+		E.backoff--;
+		return 0;
+	}
+	if (!queue_call(nr, c, a, res)) {
+		tried(0);
+		return 0;
+	}
+	tried(1);
+	return 1;
+}
 /* Make an observer of fd wait for what it may see: the queue flushed
  * and every batch run, or only the batches in flight that touch its file,
  * or nothing.  Lock held. */
@@ -456,6 +512,48 @@ hidden struct bc_thread *__bc_thread_first(void)
 	return __bc_thread_new();
 }
 
+/* The spell is over: the engine sees calls again, knowing no fd (their
+ * numbers may mean other files now). */
+__attribute__((__noinline__, __cold__)) static void wake(void)
+{
+	__bc_depth++;
+	__bc_lock();
+	if (__bc_idle) {
+		E.backoff = 0;
+		E.fdgen++;
+		__atomic_store_n(&__bc_idle, 0, __ATOMIC_RELEASE);
+	}
+	__bc_unlock();
+	__bc_leave();
+}
+
+hidden int __bc_idle_tick(void)
+{
+	/* Racy between threads, and harmless: the count is a length. */
+	unsigned left = __atomic_load_n(&E.backoff, __ATOMIC_RELAXED);
+
+	if (left > 1) {
+		__atomic_store_n(&E.backoff, left - 1, __ATOMIC_RELAXED);
+		return 1;
+	}
+	/* A __synccall holds the lock: calls go raw, the spell goes on. */
+	if (__atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
+		return 1;
+	wake();
+	return 0;
+}
+
+/* Does the idle engine let call nr by? */
+static int idle_passes(long nr)
+{
+	unsigned p;
+
+	if (!__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) || (unsigned long)nr >= BC_NR_MAX ||
+	    (p = __bc_idle_pass[nr]) == IDLE_WATCH)
+		return 0;
+	return p == IDLE_IGNORE || __bc_idle_tick();
+}
+
 hidden int __bc_before(long nr, long a[6], long *res)
 {
 	struct bc_class c;
@@ -470,18 +568,28 @@ hidden int __bc_before(long nr, long a[6], long *res)
 			return 0;
 		__bc_vforked = 0;
 	}
+	if (idle_passes(nr)) {
+		__bc_seen(nr);
+		return 0;
+	}
 	__bc_depth++;
 	__bc_seen(nr);
 	if (ending(nr)) {
 		__bc_leave();
 		__bc_engine_end(nr == SYS_exit_group ? FL_EXIT : FL_EXEC, nr,
-				nr == SYS_exit_group);
+				nr == SYS_exit_group, 0);
 		return 0;
 	}
 	c = __bc_classify(nr, a);
 	if (nr == SYS_fork || nr == SYS_clone || nr == SYS_clone3) {
 		long flags = nr == SYS_fork ? 0 : nr == SYS_clone ? a[0] :
 			     a[0] ? (long)*(const uint64_t *)a[0] : 0;
+		if ((flags & (CLONE_VM | CLONE_THREAD)) == CLONE_VM) {
+			/* A process in this memory: its pid is how it is told
+			 * from the owner, whose pid must be known first. */
+			__bc_owner_pid();
+			__atomic_store_n(&E.vm_child, 1, __ATOMIC_RELEASE);
+		}
 		if (flags & CLONE_VM)
 			__bc_engine_threaded();
 		else
@@ -653,7 +761,7 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_execve:
 	case SYS_execveat:
 		/* It failed: its report is out, so count afresh. */
-		__bc_stats_forget(0);
+		__bc_stats_forget(0, 0);
 		__builtin_memset(&E.n, 0, sizeof E.n);
 		E.hold = 0;
 		break;
@@ -666,7 +774,8 @@ static void learn(long nr, const long a[6], long res)
 hidden void __bc_after(long nr, const long a[6], long res)
 {
 	if (!__bc_on || __bc_depth || __bc_vforked || __bc_synccall || (unsigned long)nr >= BC_NR_MAX ||
-	    !(__bc_class_table[nr].flags & CL_CHANGES))
+	    !(__bc_class_table[nr].flags & CL_CHANGES) ||
+	    (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && __bc_idle_pass[nr] != IDLE_WATCH))
 		return;
 	if (nr == SYS_fork || nr == SYS_clone || nr == SYS_clone3) {
 		if (res == 0 && (nr == SYS_fork || (nr == SYS_clone && !(a[0] & CLONE_VM))))

@@ -30,6 +30,7 @@ enum {
 	BC_OFF_SECCOMP = 1, /* a seccomp filter may make any call fail */
 	BC_OFF_SHARED = 2,  /* it shares writable memory with another process:
 			       a store there can say "done" with no call */
+	BC_OFF_NOMEM = 4,   /* the queue's memory could not be mapped */
 };
 
 enum bc_flush_reason {
@@ -101,6 +102,10 @@ struct bc_config {
 			       later opens (fds above 2 may differ) */
 	int forced;         /* BC_EXECUTOR set: -1, or the executor for all */
 	const char *profile; /* the profile loaded, or NULL */
+	const char *profile_later; /* the directory of the default profile
+			       (XDG_CONFIG_HOME, or HOME), read when the
+			       engine arms (or reports), or NULL */
+	int profile_later_home; /* it is HOME: under .config */
 	unsigned char exec[PRED_CLOSE + 1]; /* enum bc_exec_kind, by enum bc_pred */
 	long max_delay_us;  /* BC_MAX_DELAY_US: the time bound; 0: no deferral */
 	long max_bytes;     /* BC_MAX_BYTES: the byte bound; 0: no data deferred */
@@ -139,7 +144,13 @@ struct bc_engine {
 	size_t arena_size;
 	char *arena;
 	char *arena0;       /* the queue's own arena (async swaps them) */
-	long owner;         /* pid the pending calls and counters belong to */
+	long owner;         /* pid the pending calls and counters belong to;
+			       0 until first needed (__bc_owner) */
+	int armed;          /* what only deferral needs is set up (__bc_arm):
+			       the fatal signals' stand-ins, the queue's
+			       memory, the profile, the seccomp check */
+	int vm_child;       /* a child may share this memory without being a
+			       thread (clone CLONE_VM without CLONE_THREAD) */
 	int hold;           /* an exec is under way: defer nothing */
 	int off;            /* BC_OFF_*: why nothing may wait any more */
 	int shared_anon;    /* shared anonymous memory: shared once it forks */
@@ -157,6 +168,7 @@ struct bc_engine {
 	int many_mapped;    /* more than BC_MAPPED_MAX, or one not identified */
 	struct { uint64_t dev, ino; } mapped[BC_MAPPED_MAX];
 	unsigned win_flushes, win_deferred, win_saved; /* the backoff's window */
+	unsigned win_tried, win_queued; /* its window of calls that could wait */
 	unsigned backoff;   /* deferrable calls still to go direct */
 	unsigned backoff_len; /* the current spell's length */
 	int64_t euid;       /* -1: not known */
@@ -186,6 +198,10 @@ extern hidden struct bc_engine __bc_e;
 extern hidden const struct bc_class __bc_class_table[BC_NR_MAX];
 /* Nonzero once armed and until the end: calls go through the engine. */
 extern hidden int __bc_on;
+/* Nonzero during a backoff spell with nothing pending (bc_engine.backoff):
+ * the engine is out of the way, as the pass-through entry is; only the
+ * calls __bc_idle_pass does not let by still reach it. */
+extern hidden int __bc_idle;
 /* Per thread: the engine is running on this thread's stack (a signal
  * handler that interrupts it makes raw calls). */
 extern hidden __thread int __bc_depth;
@@ -197,7 +213,8 @@ extern hidden __thread int __bc_vforked;
 extern hidden __thread int __bc_blocked;
 /* Per thread: running a program's signal handler; its calls defer nothing. */
 extern hidden __thread int __bc_in_handler;
-/* Per thread: signals that arrived inside the engine, for __bc_leave. */
+/* Per thread: signals that arrived inside the engine, held blocked and
+ * pending in the kernel until __bc_leave unblocks them. */
 extern hidden __thread unsigned long __bc_postponed;
 
 /* Deliver the signals postponed while this thread was in the engine. */
@@ -214,9 +231,21 @@ static inline void __bc_leave(void)
  * engine knows and depends on nothing; PASS_IF_EMPTY if that holds while
  * nothing is pending; 0 otherwise (__bc_classify_start). */
 enum { PASS_NEVER, PASS_ALWAYS, PASS_IF_EMPTY };
-extern hidden unsigned char __bc_pass[BC_NR_MAX];
-/* Fill __bc_pass from the table. */
-hidden void __bc_classify_start(void);
+extern hidden const unsigned char __bc_pass[BC_NR_MAX];
+/* Per syscall, while idle: IDLE_WATCH if the engine must still see it
+ * (signal dispositions, children, exec and exit, shared memory, seccomp,
+ * credentials); IDLE_TICK for a call that could be deferred, which counts
+ * the spell down; IDLE_IGNORE (0) for the rest, unlisted ones too (the fd
+ * table is forgotten when the spell ends). */
+enum { IDLE_IGNORE, IDLE_WATCH, IDLE_TICK };
+extern hidden unsigned char __bc_idle_pass[BC_NR_MAX];
+/* Finish __bc_idle_pass; close_ok: closes may be deferred. */
+hidden void __bc_classify_start(int close_ok);
+/* A call that could be deferred, made while idle: 1 while the spell
+ * lasts, 0 once it has ended (the engine then sees the call). */
+hidden int __bc_idle_tick(void);
+/* Begin a spell of direct calls (deferral does not pay); lock held. */
+hidden void __bc_backoff_begin(void);
 
 /* Whether call nr can go straight to the kernel, the engine only counting
  * it: the common case, kept cheap. */
@@ -224,7 +253,12 @@ static inline int __bc_passes(long nr)
 {
 	unsigned p;
 
-	if ((unsigned long)nr >= BC_NR_MAX || !(p = __bc_pass[nr]))
+	if ((unsigned long)nr >= BC_NR_MAX)
+		return 0;
+	if (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && (p = __bc_idle_pass[nr]) != IDLE_WATCH)
+		/* Nothing is pending or owed while idle. */
+		return !__bc_depth && !__bc_vforked && (p == IDLE_IGNORE || __bc_idle_tick());
+	if (!(p = __bc_pass[nr]))
 		return 0;
 	return (p == PASS_ALWAYS || !__atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED)) &&
 	       !__bc_e.any_owed && !__bc_depth && !__bc_vforked;
@@ -250,13 +284,29 @@ static inline void __bc_seen(long nr)
 hidden int __bc_before(long nr, long a[6], long *res);
 /* After the caller issued nr itself: learn what it changed about fds. */
 hidden void __bc_after(long nr, const long a[6], long res);
-/* Read the settings, map the arena, take the fatal signals and start
- * deferring; close_ok: every fd allocation will be seen; way: how the
- * program came in, for the report.  0 or -errno. */
-hidden int __bc_engine_start(int close_ok, const char *way);
+/* Read the settings and start watching the program's calls; what only
+ * deferral needs waits for __bc_arm.  close_ok: every fd allocation will
+ * be seen; way: how the program came in, for the report.  Makes no
+ * system call unless a setting asks for one (BC_STATS, BC_PROFILE). */
+hidden void __bc_engine_start(int close_ok, const char *way);
+/* Before the first call is queued: stand in for the fatal signals left at
+ * their default, map the queue's memory, load the default profile, look
+ * for a seccomp filter.  0, or -1 if deferral is off (bc_engine.off).
+ * Lock held, by the process that owns the engine. */
+hidden int __bc_arm(void);
+/* Whether the caller is the process that owns the engine, not a child
+ * sharing its memory (vfork, posix_spawn, clone without CLONE_THREAD);
+ * bypassed: a musl thread whose calls bypass the entry.  Learns the
+ * owner's pid where the caller cannot be such a child. */
+hidden int __bc_owner(int bypassed);
+/* The owner's pid, asked if not known yet; only where the caller is the
+ * owner (before a child that shares the memory can exist). */
+hidden long __bc_owner_pid(void);
 /* The program is ending or leaving: flush, report, stop deferring
- * (final) or not (an exec that may fail). */
-hidden void __bc_engine_end(int reason, long nr, int final);
+ * (final) or not (an exec that may fail).  bypassed: the caller may be a
+ * child sharing the memory that bypasses the musl entry (its _Exit still
+ * tells it), which only its pid tells from the owner. */
+hidden void __bc_engine_end(int reason, long nr, int final, int bypassed);
 /* Flush everything now, unless this thread is inside the engine. */
 hidden void __bc_engine_settle(int reason);
 /* musl's __synccall begins (every other thread will be stopped, one
@@ -331,8 +381,9 @@ hidden void __bc_busy_update(void);
 /* Empty the queue without running it (after a flush ran it, or in a fork
  * child, where it is the parent's). */
 hidden void __bc_queue_drop(void);
-/* In a fork child: the parent's batches and threads are not the child's. */
-hidden void __bc_batches_child(void);
+/* In a fork child: the parent's batches and threads are not the child's;
+ * locked: another thread held the lock at the fork. */
+hidden void __bc_batches_child(int locked);
 /* Map the batches; 0 or -errno. */
 hidden int __bc_batches_start(void);
 
@@ -370,9 +421,13 @@ hidden void __bc_raw_thread_retired(struct bc_raw_thread *t);
 /* Wait until t's thread has ended. */
 hidden void __bc_raw_thread_join(struct bc_raw_thread *t);
 
-/* Load the cost-model profile (BC_PROFILE, or the XDG default) into
- * cfg.exec; BC_EXECUTOR overrides it.  Called at start. */
-hidden void __bc_profile_load(void);
+/* The executor settings: BC_LEVEL, BC_EXECUTOR, and BC_PROFILE's profile
+ * loaded into cfg.exec (said on stderr if refused); the XDG default's
+ * directory is only noted, into cfg.profile_later.  Called at start. */
+hidden void __bc_profile_start(void);
+/* Load the default profile found at start, silently (a refusal shows as
+ * "profile":null in the report).  From __bc_arm, or the report. */
+hidden void __bc_profile_later(void);
 /* Name of an enum bc_exec_kind. */
 hidden const char *__bc_executor_name(int ex);
 /* Name of a deferrable class (enum bc_pred) in profiles and reports. */
@@ -411,7 +466,8 @@ hidden void __bc_engine_forks(void);
 hidden void __bc_mem_scan(void);
 
 /* Is sig at its default action, which kills: the engine's stand-in, in
- * the kernel too (asked with one raw call)? */
+ * the kernel too (asked with one raw call)?  Asked only once armed:
+ * before, no stand-in is in place. */
 hidden int __bc_signal_kills(int sig);
 /* A deferred call failed where natively its signal (SIGPIPE at the
  * default action) killed the process before it made another call: die
@@ -420,11 +476,13 @@ hidden int __bc_signal_kills(int sig);
  * within about a second (the caller counts a misprediction). */
 hidden void __bc_die_of(int sig, int report);
 
-/* Take over fatal signals whose disposition is the default. */
-hidden void __bc_signals_start(void);
+/* Take over the fatal signals whose disposition is the default (__bc_arm). */
+hidden void __bc_signals_arm(void);
 /* An rt_sigaction the program makes (the kernel's struct), filtered: the
  * engine's handler stands in for the program's, which keeps seeing its
- * own dispositions; returns the syscall's result. */
-hidden long __bc_sigaction(int sig, const void *act, void *oact, long size);
+ * own dispositions; bypassed: from a musl thread that bypasses the entry
+ * (a vfork or posix_spawn child, or a handler inside it); returns the
+ * syscall's result. */
+hidden long __bc_sigaction(int sig, const void *act, void *oact, long size, int bypassed);
 
 #endif

@@ -21,7 +21,7 @@ __attribute__((__noinline__)) static long call(long nr, const long *arg, unsigne
 	if (__bc_before(nr, a, &r))
 		return r;
 	if (nr == SYS_rt_sigaction)
-		r = __bc_sigaction(a[0], (const void *)a[1], (void *)a[2], a[3]);
+		r = __bc_sigaction(a[0], (const void *)a[1], (void *)a[2], a[3], 0);
 	else if (flags & BC_CALL_CP)
 		r = __bc_syscall(nr, a, flags);
 	else
@@ -41,7 +41,7 @@ hidden long __bc_entry_call(long nr, const long *arg, unsigned flags)
 	 * among them) sees the program's dispositions, and nothing else of
 	 * the engine runs for it: no count, no flush. */
 	if (flags & BC_CALL_BYPASSED)
-		return __bc_sigaction(arg[0], (const void *)arg[1], (void *)arg[2], arg[3]);
+		return __bc_sigaction(arg[0], (const void *)arg[1], (void *)arg[2], arg[3], 1);
 	if (t && !(flags & BC_CALL_CP) && __bc_passes(nr)) {
 		__bc_count(t, nr);
 		return __bc_raw6(nr, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5]);
@@ -56,7 +56,7 @@ hidden void __bc_entry_event(int ev)
 	else if (ev == BC_EV_THREAD_EXIT)
 		__bc_thread_exit();
 	else if (ev == BC_EV_EXIT)
-		__bc_engine_end(FL_EXIT, SYS_exit_group, 1);
+		__bc_engine_end(FL_EXIT, SYS_exit_group, 1, 1);
 	else if (ev == BC_EV_VFORK)
 		__bc_engine_settle(FL_FORK);
 	else if (ev == BC_EV_THREAD_START)

@@ -38,6 +38,8 @@ hidden int __bc_executor_kick(void)
 
 hidden void __bc_executor_forget(void)
 {
+	if (!exec_pid)
+		return;
 	exec_pid = 0;
 	executor.slot[executor.cur].running = 0;  /* the parent's thread */
 }

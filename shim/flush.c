@@ -307,30 +307,38 @@ static void run_batch(struct bc_batch *b, int helper)
  * deferred call costs a copy and its share of a flush, each merged one
  * saves a kernel entry, and each one the executor thread runs saves the
  * program its whole cost.  Every WINDOW flushes, if fewer than one in
- * SAVE_SHARE of the calls deferred in them were saved (a shell's echo >>
- * file; tar's write, futimens, fchown, fchmod on each file, run here),
- * the next calls that could wait go direct: BACKOFF_MIN of them, doubling
- * each time it happens again in a row, up to BACKOFF_MAX. */
+ * SAVE_SHARE of the calls deferred in them were saved (tar's write,
+ * futimens, fchown, fchmod on each file, run here), the next calls that
+ * could wait go direct (and so do those of a process whose calls seldom
+ * can wait: engine.c's tried): BACKOFF_MIN of them, doubling each time it
+ * happens again in a row, up to BACKOFF_MAX; between spells a shorter
+ * window (RECHECK) looks again.  Once nothing is pending the engine is
+ * idle for the rest of the spell (__bc_idle). */
 #define WINDOW 8
+#define RECHECK 2    /* the window after a spell: it only confirms */
 #define SAVE_SHARE 4
 #define BACKOFF_MIN 64
 #define BACKOFF_MAX 65536
+
+hidden void __bc_backoff_begin(void)
+{
+	E.backoff_len = E.backoff_len ? E.backoff_len * 2 : BACKOFF_MIN;
+	if (E.backoff_len > BACKOFF_MAX)
+		E.backoff_len = BACKOFF_MAX;
+	E.backoff = E.backoff_len;
+	E.n.backoffs++;
+}
 
 static void backoff(unsigned deferred, unsigned saved)
 {
 	E.win_deferred += deferred;
 	E.win_saved += saved;
-	if (++E.win_flushes < WINDOW)
+	if (++E.win_flushes < (E.backoff_len ? RECHECK : WINDOW))
 		return;
-	if (E.win_saved * SAVE_SHARE >= E.win_deferred) {
+	if (E.win_saved * SAVE_SHARE >= E.win_deferred)
 		E.backoff_len = 0;
-	} else {
-		E.backoff_len = E.backoff_len ? E.backoff_len * 2 : BACKOFF_MIN;
-		if (E.backoff_len > BACKOFF_MAX)
-			E.backoff_len = BACKOFF_MAX;
-		E.backoff = E.backoff_len;
-		E.n.backoffs++;
-	}
+	else
+		__bc_backoff_begin();
 	E.win_flushes = E.win_deferred = E.win_saved = 0;
 }
 
@@ -582,8 +590,19 @@ hidden int __bc_batches_start(void)
 	return 0;
 }
 
-hidden void __bc_batches_child(void)
+hidden void __bc_batches_child(int locked)
 {
+	__bc_executor_forget();
+	/* The ring is shared with the parent: the child sets up its own. */
+	if (ring.ready) {
+		__bc_uring_free(&ring);
+		ring.err = 0;
+	}
+	/* Nothing in flight and no flush under way (a fork from another
+	 * thread while one held the lock): nothing of the parent's to undo,
+	 * and none of its pages to copy. */
+	if (!locked && E.x.done == E.submitted && E.reaped == E.submitted)
+		return;
 	/* Whatever the parent had in flight is the parent's; a fork from
 	 * another thread may have caught a flush between its arena swaps. */
 	for (int i = 0; i < BC_NBATCH; i++) {
@@ -594,12 +613,6 @@ hidden void __bc_batches_child(void)
 	E.arena = E.arena0;
 	E.x.done = E.reaped = E.submitted;
 	E.x.waiting = E.x.exec_asleep = 0;
-	__bc_executor_forget();
-	/* The ring is shared with the parent: the child sets up its own. */
-	if (ring.ready) {
-		__bc_uring_free(&ring);
-		ring.err = 0;
-	}
 }
 
 hidden const char *__bc_uring_state(void)

@@ -1,6 +1,8 @@
 /* The engine's life: its settings from the environment, its start, its
- * end (exit, exec, unload), a fork child's fresh start, and its part of
- * the BC_STATS report. */
+ * arming before the first deferral, its end (exit, exec, unload), a fork
+ * child's fresh start, and its part of the BC_STATS report.  A process
+ * that defers nothing pays for none of it: the start reads the
+ * environment only, and everything deferral needs waits for __bc_arm. */
 #include <errno.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -14,7 +16,8 @@
 
 #define E __bc_e
 
-static const char *way;
+static const char *way start_data;
+static int reporting start_data; /* BC_STATS names a usable file */
 
 /* A decimal setting from lo to hi, or the default with a message. */
 static long setting(const char *name, long lo, long hi, long dflt, const char *range)
@@ -71,6 +74,8 @@ static void report(uint64_t total)
 	uint64_t flushes = 0;
 	int first = 1;
 
+	/* Never armed: the profile the process would have used. */
+	__bc_profile_later();
 	for (int i = 0; i < FL_NREASONS; i++)
 		flushes += E.n.flushes[i];
 	field("deferred", E.n.deferred);
@@ -144,48 +149,88 @@ static void report(uint64_t total)
 	__bc_put("\"}");
 }
 
-hidden int __bc_engine_start(int close_ok, const char *how)
+hidden void __bc_engine_start(int close_ok, const char *how)
 {
-	long m;
-
 	settings();
-	__bc_profile_load();
-	__bc_classify_start();
+	__bc_profile_start();
+	__bc_classify_start(close_ok);
 	E.cfg.close_ok = close_ok;
 	E.fdgen = 1;
 	E.euid = -1;
-	E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	/* Started under a seccomp filter, any call may fail: predict none.
-	 * A filter may refuse the question itself: only EINVAL says none. */
-	m = __bc_raw6(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0, 0);
-	if (m > 0 || (m < 0 && m != -EINVAL))
-		E.off |= BC_OFF_SECCOMP;
 	E.arena_size = E.cfg.max_bytes + BC_SINGLE_MAX + 4096;
+	way = how;
+	if ((reporting = __bc_stats_start("batch", 1)))
+		E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	__bc_stats_extra = report;
+	__atomic_store_n(&__bc_on, 1, __ATOMIC_RELEASE);
+}
+
+hidden long __bc_owner_pid(void)
+{
+	if (!E.owner) {
+		E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+		__bc_stats_own(E.owner);
+	}
+	return E.owner;
+}
+
+hidden int __bc_owner(int bypassed)
+{
+	/* A child sharing the memory is marked before it can exist (vfork,
+	 * clone), or bypasses the musl entry; its pid tells.  The owner's pid
+	 * is known by then wherever the owner may ask this way: unknown, it
+	 * was never needed, and the caller is not the owner. */
+	if (bypassed || __bc_vforked || __atomic_load_n(&E.vm_child, __ATOMIC_RELAXED))
+		return E.owner && __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) == E.owner;
+	return 1;
+}
+
+hidden int __bc_arm(void)
+{
+	long m;
+
+	if (E.armed)
+		return E.off ? -1 : 0;
+	E.armed = 1;
+	__bc_owner_pid();
+	/* Under a seccomp filter (inherited, or set where the engine did not
+	 * see it) any call may fail: predict none.  A filter may refuse the
+	 * question itself: only EINVAL says none. */
+	m = __bc_raw6(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0, 0);
+	if (m > 0 || (m < 0 && m != -EINVAL)) {
+		E.off |= BC_OFF_SECCOMP;
+		return -1;
+	}
 	m = __bc_raw6(SYS_mmap, 0, E.arena_size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if ((unsigned long)m > -4096UL) {
-		__bc_say("no memory for the deferral queue; running unbatched");
-		return m;
+	if ((unsigned long)m > -4096UL || __bc_batches_start() < 0) {
+		E.off |= BC_OFF_NOMEM;
+		return -1;
 	}
 	E.arena = E.arena0 = (char *)m;
-	if ((m = __bc_batches_start()) < 0) {
-		__bc_say("no memory for the deferral queue; running unbatched");
-		return m;
-	}
-	way = how;
-	__bc_stats_start("batch");
-	__bc_stats_extra = report;
-	__bc_signals_start();
-	__atomic_store_n(&__bc_on, 1, __ATOMIC_RELEASE);
+	/* The engine's open must not take an fd number from another thread's
+	 * open: with threads, no default profile. */
+	if (E.threaded)
+		E.cfg.profile_later = NULL;
+	__bc_profile_later();
+	__bc_signals_arm();
 	return 0;
 }
 
-hidden void __bc_engine_end(int reason, long nr, int final)
+hidden void __bc_engine_end(int reason, long nr, int final, int bypassed)
 {
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_ACQUIRE))
+		return;
+	/* Never armed: nothing was queued, nothing is held; the end only
+	 * stops deferral, and not for a vfork child's exit (below). */
+	if (!E.armed && !reporting) {
+		if (final && __bc_owner(bypassed))
+			__atomic_store_n(&__bc_on, 0, __ATOMIC_RELEASE);
+		return;
+	}
 	/* A vfork child's exit or exec shares the parent's memory but not
 	 * its queue's fds: it is not the parent's end. */
-	if (!__atomic_load_n(&__bc_on, __ATOMIC_ACQUIRE) ||
-	    __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
+	if (!__bc_owner(bypassed))
 		return;
 	/* Interrupting the engine itself (a handler that exits): the queue
 	 * is mid-change and cannot be run. */
@@ -213,7 +258,7 @@ hidden void __bc_engine_settle(int reason)
 	if (!__bc_on || __bc_depth || !__atomic_load_n(&E.busy, __ATOMIC_ACQUIRE))
 		return;
 	/* A vfork child: the queue is its parent's, for the parent's fds. */
-	if (__bc_vforked && __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
+	if (!__bc_owner(0))
 		return;
 	__bc_depth++;
 	__bc_lock();
@@ -264,22 +309,37 @@ hidden void __bc_engine_synccall(int begin)
 	}
 }
 
+/* Kept to what the child must have: one that execs at once writes (so
+ * copies) as few of the parent's pages as it can. */
 hidden void __bc_engine_child(void)
 {
-	E.lock = 0;
-	__bc_batches_child();
-	__bc_queue_drop();
+	int locked = E.lock;
+
+	if (locked)
+		E.lock = 0;
+	if (E.armed) {
+		__bc_batches_child(locked);
+		__bc_timer_forget();
+	}
+	if (E.npend)
+		__bc_queue_drop();
 	E.hold = 0;
 	E.threaded = 0;
 	E.nthreads = 1;
+	E.vm_child = 0;
+	if (E.any_owed)
+		for (int fd = 0; fd < BC_FD_MAX; fd++)
+			E.fd[fd].err = 0;
 	E.any_owed = 0;
 	E.backoff = E.backoff_len = 0;
 	E.win_flushes = E.win_deferred = E.win_saved = 0;
-	for (int fd = 0; fd < BC_FD_MAX; fd++)
-		E.fd[fd].err = 0;
+	E.win_tried = E.win_queued = 0;
+	__atomic_store_n(&__bc_idle, 0, __ATOMIC_RELAXED);
 	E.fdgen++;
+	/* Its own pid at once: the parent's handlers, inherited, ask whose
+	 * the records are. */
 	E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	__builtin_memset(&E.n, 0, sizeof E.n);
-	__bc_timer_forget();
-	__bc_stats_forget(1);
+	if (reporting)
+		__builtin_memset(&E.n, 0, sizeof E.n);
+	__bc_stats_forget(1, E.owner);
 }

@@ -18,7 +18,7 @@ static long ending(long nr, const long a[6], unsigned flags)
 
 	__bc_stats_report(-1);
 	r = __bc_syscall(nr, a, flags);
-	__bc_stats_forget(0);
+	__bc_stats_forget(0, 0);
 	return r;
 }
 
@@ -50,7 +50,7 @@ static long pass_call(long nr, const long a[6], unsigned flags)
 static void pass_event(int ev)
 {
 	if (ev == BC_EV_FORK_CHILD)
-		__bc_stats_forget(1);
+		__bc_stats_forget(1, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0));
 	else if (ev == BC_EV_THREAD_EXIT)
 		__bc_thread_exit();
 	else if (ev == BC_EV_EXIT)
@@ -73,6 +73,6 @@ __attribute__((__constructor__(101))) static void arm(void)
 {
 	if (__bc_disabled())
 		return;
-	__bc_stats_start("pass");
+	__bc_stats_start("pass", 0);
 	__bc_set_entry(&pass_ops);
 }

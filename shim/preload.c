@@ -46,12 +46,31 @@ enum {
 	NREAL
 };
 
-static const char *const real_name[NREAL] = {
+/* libc's names, each its own member so that offsetof finds it: a table
+ * of pointers would cost a relocation each at every load. */
+static const struct {
+#define MEMBER(name, ...) char n_##name[sizeof #name];
+	BC_OPAQUE(MEMBER)
+	BC_WRAPPED(MEMBER)
+#undef MEMBER
+} real_names = {
 #define NAME(name, ...) #name,
 	BC_OPAQUE(NAME)
 	BC_WRAPPED(NAME)
 #undef NAME
 };
+
+static const unsigned short real_at[NREAL] = {
+#define AT(name, ...) __builtin_offsetof(__typeof__(real_names), n_##name),
+	BC_OPAQUE(AT)
+	BC_WRAPPED(AT)
+#undef AT
+};
+
+static const char *real_name(int i)
+{
+	return (const char *)&real_names + real_at[i];
+}
 
 enum { KIND_FLUSH, KIND_FORGET, KIND_EXEC, KIND_VFORK, KIND_THREAD, KIND_CLONE, KIND_FORK };
 
@@ -92,16 +111,16 @@ hidden int __bc_secure(void)
 }
 
 /* Armed through the patched musl's entry: interpose nothing. */
-static int musl_way;
+static int musl_way start_data;
 
 /* libc's function i, found on first use. */
 __attribute__((__noinline__, __cold__)) static void *resolve(int i)
 {
-	void *f = dlsym ? dlsym(((void *)-1l) /* RTLD_NEXT */, real_name[i]) : NULL;
+	void *f = dlsym ? dlsym(((void *)-1l) /* RTLD_NEXT */, real_name(i)) : NULL;
 
 	if (!f) {
 		__bc_say("cannot find libc's own function:");
-		__bc_say(real_name[i]);
+		__bc_say(real_name(i));
 		__bc_raw6(SYS_exit_group, 127, 0, 0, 0, 0, 0);
 	}
 	__atomic_store_n(&__bc_real[i], f, __ATOMIC_RELEASE);
@@ -124,11 +143,18 @@ hidden void *__bc_opaque_slow(long i, long a3)
 	if (musl_way || !__bc_on || __bc_depth)
 		return f;
 	if (__bc_opaque_kind[i] == KIND_CLONE) {
+		if ((a3 & (CLONE_VM | CLONE_THREAD)) == CLONE_VM) {
+			/* A process in this memory: told from the owner by its
+			 * pid, which must be known first. */
+			__bc_owner_pid();
+			__atomic_store_n(&__bc_e.vm_child, 1, __ATOMIC_RELEASE);
+		}
 		if (a3 & CLONE_VM) {
 			__bc_engine_threaded();
 			return f;
 		}
 		__bc_engine_settle(FL_FORK);
+		__bc_owner_pid();
 		__bc_vforked = 1;
 		return f;
 	}
@@ -137,7 +163,7 @@ hidden void *__bc_opaque_slow(long i, long a3)
 		return f;
 	}
 	if (__bc_opaque_kind[i] == KIND_EXEC) {
-		__bc_engine_end(FL_EXEC, -1, 0);
+		__bc_engine_end(FL_EXEC, -1, 0, 0);
 		return f;
 	}
 	if (__bc_opaque_kind[i] == KIND_FORK)
@@ -145,8 +171,11 @@ hidden void *__bc_opaque_slow(long i, long a3)
 	__bc_engine_settle(__bc_opaque_kind[i] == KIND_VFORK ? FL_FORK : FL_LIBC);
 	if (__bc_opaque_kind[i] == KIND_FORGET)
 		__bc_engine_forget_fds();
-	if (__bc_opaque_kind[i] == KIND_VFORK)
+	if (__bc_opaque_kind[i] == KIND_VFORK) {
+		/* The child is told from the parent by its pid. */
+		__bc_owner_pid();
 		__bc_vforked = 1;
+	}
 	return f;
 }
 
@@ -161,25 +190,33 @@ static long errno_ret(long r)
 	return r;
 }
 
+/* through's way through the engine, out of line: the wrappers' common
+ * path (a call the engine only counts) then needs no frame and ends in a
+ * jump to libc's function. */
+__attribute__((__noinline__))
+static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	long a[6] = { a0, a1, a2, a3, a4, a5 }, r;
+
+	if (__bc_before(nr, a, &r))
+		return errno_ret(r);
+	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
+	return r;
+}
+
 /* Call nr through the engine; libc's function i issues it if it is not
  * deferred. */
 static inline __attribute__((__always_inline__))
 long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	long a[6], r;
-
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
 	if (__bc_passes(nr)) {
 		__bc_seen(nr);
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
 	}
-	a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3, a[4] = a4, a[5] = a5;
-	if (__bc_before(nr, a, &r))
-		return errno_ret(r);
-	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
-	__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
-	return r;
+	return through_engine(nr, i, a0, a1, a2, a3, a4, a5);
 }
 
 /* The interposed functions are the library's only exports. */
@@ -264,6 +301,10 @@ int futimens(int fd, const struct timespec *t)
 
 	if (musl_way || !__bc_on)
 		return ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
+	if (__bc_passes(SYS_utimensat)) {
+		__bc_seen(SYS_utimensat);
+		return ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
+	}
 	if (__bc_before(SYS_utimensat, a, &r))
 		return errno_ret(r);
 	r = ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
@@ -278,6 +319,10 @@ static int fadvise(int i, int fd, off_t o, off_t n, int adv)
 
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(fd, o, n, adv, 0, 0);
+	if (__bc_passes(SYS_fadvise64)) {
+		__bc_seen(SYS_fadvise64);
+		return ((fn6)real(i))(fd, o, n, adv, 0, 0);
+	}
 	if (__bc_before(SYS_fadvise64, a, &r))
 		return -r;
 	r = ((fn6)real(i))(fd, o, n, adv, 0, 0);
@@ -320,7 +365,7 @@ long syscall(long nr, ...)
 	if (__bc_before(nr, a, &r))
 		return errno_ret(r);
 	if (nr == SYS_rt_sigaction)
-		r = errno_ret(__bc_sigaction(a[0], (void *)a[1], (void *)a[2], a[3]));
+		r = errno_ret(__bc_sigaction(a[0], (void *)a[1], (void *)a[2], a[3], 0));
 	else
 		r = ((long (*)(long, ...))real(R_syscall))(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
@@ -333,6 +378,9 @@ pid_t fork(void)
 
 	if (musl_way || !__bc_on)
 		return ((pid_t (*)(void))real(R_fork))();
+	/* Found once, here: a child that would look them up itself writes
+	 * (so copies) its parent's pages to do it. */
+	real(R_execve), real(R_execvp), real(R__exit);
 	__bc_before(SYS_fork, a, &r);
 	/* atfork handlers' calls go straight to the kernel. */
 	__bc_depth++;
@@ -346,7 +394,7 @@ pid_t fork(void)
 __attribute__((__noreturn__)) void _exit(int status)
 {
 	if (!musl_way)
-		__bc_engine_end(FL_EXIT, SYS_exit_group, 1);
+		__bc_engine_end(FL_EXIT, SYS_exit_group, 1, 0);
 	((void (*)(int))real(R__exit))(status);
 	__builtin_unreachable();
 }
@@ -354,7 +402,7 @@ __attribute__((__noreturn__)) void _exit(int status)
 __attribute__((__noreturn__)) void _Exit(int status)
 {
 	if (!musl_way)
-		__bc_engine_end(FL_EXIT, SYS_exit_group, 1);
+		__bc_engine_end(FL_EXIT, SYS_exit_group, 1, 0);
 	((void (*)(int))real(R__Exit))(status);
 	__builtin_unreachable();
 }
@@ -383,7 +431,7 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 		k = (__typeof__(k)){ (unsigned long)act->sa_handler,
 				 (unsigned)act->sa_flags | SA_RESTORER,
 				 (unsigned long)__bc_restore_rt, act->sa_mask.__val[0] };
-	r = __bc_sigaction(sig, act ? &k : NULL, oact ? &ko : NULL, 8);
+	r = __bc_sigaction(sig, act ? &k : NULL, oact ? &ko : NULL, 8, 0);
 	if (r)
 		return errno_ret(r);
 	if (oact) {
@@ -420,8 +468,7 @@ __attribute__((__constructor__(101))) static void arm(void)
 	if (__bc_disabled())
 		return;
 	musl_way = __bc_set_entry != NULL;
-	if (__bc_engine_start(musl_way, musl_way ? "musl-preload" : "glibc-preload") < 0)
-		return;
+	__bc_engine_start(musl_way, musl_way ? "musl-preload" : "glibc-preload");
 	if (musl_way)
 		__bc_set_entry(&ops);
 }
@@ -430,5 +477,5 @@ __attribute__((__constructor__(101))) static void arm(void)
 __attribute__((__destructor__)) static void disarm(void)
 {
 	if (!musl_way)
-		__bc_engine_end(FL_UNLOAD, -1, 1);
+		__bc_engine_end(FL_UNLOAD, -1, 1, 0);
 }

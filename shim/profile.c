@@ -1,7 +1,8 @@
 /* The cost model's choice: which executor runs each class of deferred
  * call.  bcshim-calibrate measures them and writes a profile; the engine
- * reads it once at start.  BC_EXECUTOR overrides it, BC_LEVEL chooses the
- * level.  No profile: the direct executor for every class. */
+ * reads BC_PROFILE's at start, the default one (XDG) only when it arms
+ * for its first deferral.  BC_EXECUTOR overrides it, BC_LEVEL chooses
+ * the level.  No profile: the direct executor for every class. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -66,21 +67,14 @@ static int append(int at, const char *s)
 	return *s ? -1 : (int)at;
 }
 
-/* BC_PROFILE, else the XDG default; NULL: none. */
-static const char *profile_path(void)
+/* The default profile's path, from the directory found at start; NULL
+ * if too long. */
+static const char *default_path(void)
 {
-	const char *v = __bc_env("BC_PROFILE"), *xdg = __bc_env("XDG_CONFIG_HOME");
-	const char *home = __bc_env("HOME");
-	int at;
+	int at = append(0, E.cfg.profile_later);
 
-	if (v)
-		return *v ? v : NULL;
-	if (xdg && *xdg == '/')
-		at = append(0, xdg);
-	else if (home && *home == '/')
-		at = append(append(0, home), "/.config");
-	else
-		return NULL;
+	if (E.cfg.profile_later_home)
+		at = append(at, "/.config");
 	return at >= 0 && append(at, "/bcshim/profile") >= 0 ? path : NULL;
 }
 
@@ -156,7 +150,8 @@ static const char *decimal(unsigned v, char buf[12])
 	return p;
 }
 
-static void load(const char *file)
+/* Load file's profile; loud: say on stderr why it is refused. */
+static void load(const char *file, int loud)
 {
 	static char text[4097];
 	const char *why = slurp(file, text, sizeof text);
@@ -165,7 +160,7 @@ static void load(const char *file)
 
 	if (why) {
 		/* A missing profile is an uncalibrated machine: no news. */
-		if (*why)
+		if (*why && loud)
 			__bc_say_parts((const char *const[]){ "profile: ", file, ": ", why, "; using none", 0 });
 		return;
 	}
@@ -180,16 +175,17 @@ static void load(const char *file)
 	}
 	if (header > 0) {
 		E.cfg.profile = file;
-		if (bad)
+		if (bad && loud)
 			__bc_say_parts((const char *const[]){ "profile: ", file, ": line ", decimal(bad, num),
 				" is not \"CLASS direct|uring|async\"; lines like it ignored", 0 });
 		return;
 	}
 	__builtin_memset(E.cfg.exec, EX_DIRECT, sizeof E.cfg.exec);
-	complain("profile", file, "not a bcshim profile version 1; using none");
+	if (loud)
+		complain("profile", file, "not a bcshim profile version 1; using none");
 }
 
-hidden void __bc_profile_load(void)
+hidden void __bc_profile_start(void)
 {
 	const char *level = __bc_env("BC_LEVEL"), *ex = __bc_env("BC_EXECUTOR"), *file;
 	int x = -1;
@@ -205,6 +201,31 @@ hidden void __bc_profile_load(void)
 		__builtin_memset(E.cfg.exec, x, sizeof E.cfg.exec);
 		return;
 	}
-	if ((file = profile_path()))
-		load(file);
+	/* Named, it is the user's choice: read now, while stderr is still
+	 * the caller's to be told.  The default waits for the first
+	 * deferral (most processes never make one); where it is, is the
+	 * environment's say at start. */
+	if ((file = __bc_env("BC_PROFILE"))) {
+		if (*file)
+			load(file, 1);
+	} else if ((file = __bc_env("XDG_CONFIG_HOME")) && *file == '/') {
+		E.cfg.profile_later = file;
+	} else if ((file = __bc_env("HOME")) && *file == '/') {
+		E.cfg.profile_later = file;
+		E.cfg.profile_later_home = 1;
+	}
+}
+
+hidden void __bc_profile_later(void)
+{
+	const char *file;
+
+	if (!E.cfg.profile_later)
+		return;
+	file = default_path();
+	/* Said mid-run, a refusal would land in whatever the program has
+	 * made of fd 2: the report tells instead ("profile":null). */
+	E.cfg.profile_later = NULL;
+	if (file)
+		load(file, 0);
 }

@@ -1,7 +1,8 @@
 /* Signals.  The engine stands in for the program's dispositions:
- * - a fatal signal left at its default gets the engine's handler, which
- *   flushes the queue, writes the report, restores the default and lets
- *   the signal kill the process as it would have;
+ * - once armed (before its first call waits), a fatal signal left at its
+ *   default gets the engine's handler, which flushes the queue, writes
+ *   the report, restores the default and lets the signal kill the process
+ *   as it would have;
  * - a program's handler is called through the engine's, which postpones
  *   it while its thread is inside the engine (so a handler never sees the
  *   queue mid-change, nor jumps ahead of it), flushes the queue before it
@@ -35,7 +36,17 @@ hidden void __bc_restore_rt(void);
 
 hidden __thread int __bc_in_handler;
 hidden __thread unsigned long __bc_postponed;
-static __thread siginfo_t postponed_info[NSIG_K];
+
+/* The kernel's ucontext on x86_64, as far as the mask that a handler's
+ * return restores (glibc's and musl's ucontext_t agree). */
+struct kucontext {
+	unsigned long flags;
+	void *link;
+	struct { void *sp; int flags; unsigned long size; } stack;
+	unsigned long mcontext[32];
+	unsigned long sigmask;
+};
+_Static_assert(offsetof(struct kucontext, sigmask) == 296, "uc_sigmask");
 
 static const unsigned long fatal_set =
 	1UL << (SIGHUP - 1) | 1UL << (SIGINT - 1) | 1UL << (SIGQUIT - 1) |
@@ -56,12 +67,39 @@ static const unsigned long fault_set =
 static const unsigned long stop_set =
 	1UL << (SIGTSTP - 1) | 1UL << (SIGTTIN - 1) | 1UL << (SIGTTOU - 1);
 
-enum { PASS, FATAL, WRAPPED };
+/* ARMING: the engine's handler is in the kernel for a moment while
+ * __bc_signals_arm learns what was there before. */
+enum { PASS, FATAL, WRAPPED, ARMING };
 
 /* Per signal: what the kernel has (PASS: the program's own disposition),
  * and what the program set. */
 static unsigned char mode[NSIG_K];
 static struct ksig program[NSIG_K];
+/* The stand-ins are in place: a SIG_DFL set from now on gets one. */
+static int armed;
+
+/* The records change under one lock (a spin: held for a few calls, never
+ * across a wait), taken inside the engine (__bc_depth) so that a handler
+ * on the holder's thread is postponed past it.  held: this thread holds
+ * it (a fault's handler, which is not postponed, may come back). */
+static int records_lock;
+static __thread int held;
+
+static void lock_records(void)
+{
+	__bc_depth++;
+	if (held++)
+		return;
+	while (__atomic_exchange_n(&records_lock, 1, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+}
+
+static void unlock_records(void)
+{
+	if (!--held)
+		__atomic_store_n(&records_lock, 0, __ATOMIC_RELEASE);
+	__bc_leave();
+}
 
 /* Per signal, what on_signal calls, in one word that it reads at once:
  * another thread may change the disposition while the signal is on its
@@ -84,11 +122,13 @@ static int in(unsigned long set, int sig)
 	return sig > 0 && sig < 64 && (set >> (sig - 1) & 1);
 }
 
-/* Whether the caller may write the records: not a child sharing the
- * memory (nor a fork child before the engine starts it afresh). */
+/* Whether a handler runs in the process that owns the records: not in a
+ * child sharing the memory (nor in a fork child before the engine starts
+ * it afresh).  Its pid is known wherever a handler of the engine's can
+ * run in it (__bc_sigaction, __bc_arm). */
 static int owner(void)
 {
-	return __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) == E.owner;
+	return E.owner && __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) == E.owner;
 }
 
 static void set_default(int sig)
@@ -116,13 +156,22 @@ static void die_of(int sig, const siginfo_t *si)
  * the lock, or in a flush's write to a full pipe), which may never leave
  * it unless the signal acts now, as it would have natively.  A handler
  * run then makes raw calls: the program was, natively, at the blocked
- * call, and the calls queued after it had not been made yet. */
-static int postpone(int sig, const siginfo_t *si)
+ * call, and the calls queued after it had not been made yet.
+ * The kernel keeps it meanwhile, siginfo and all: sent again to this
+ * thread, blocked (now, for a handler with SA_NODEFER, and in the mask
+ * the handler's return restores) until __bc_leave unblocks it.  So no
+ * thread carries room for a siginfo per signal in its TLS. */
+static int postpone(int sig, const siginfo_t *si, void *uc)
 {
+	unsigned long set = 1UL << (sig - 1);
+
 	if (!__bc_depth || __bc_blocked || (in(fault_set, sig) && si->si_code > 0))
 		return 0;
-	postponed_info[sig] = *si;
-	__bc_postponed |= 1UL << (sig - 1);
+	__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, (long)&set, 0, 8, 0, 0);
+	((struct kucontext *)uc)->sigmask |= set;
+	__bc_raw6(SYS_rt_tgsigqueueinfo, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0),
+		  __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0), sig, (long)si, 0, 0);
+	__bc_postponed |= set;
 	return 1;
 }
 
@@ -138,16 +187,30 @@ static void last_flush(void)
 	__bc_depth--;
 }
 
+static void call_handler(unsigned long h, int sig, siginfo_t *si, void *uc);
+static unsigned long run_of(const struct ksig *k);
+
 static void on_fatal(int sig, siginfo_t *si, void *uc)
 {
-	(void)uc;
+	unsigned m;
+
 	/* A child sharing the memory dies as it would natively: nothing of
 	 * it is pending, and the record is its parent's. */
 	if (!owner()) {
 		die_of(sig, si);
 		return;
 	}
-	if (postpone(sig, si))
+	/* Installed for a moment over another disposition while arming
+	 * (SIG_IGN inherited, a handler set past the wrappers): act on that
+	 * one, as the kernel would have. */
+	while ((m = __atomic_load_n(&mode[sig], __ATOMIC_ACQUIRE)) == ARMING)
+		__builtin_ia32_pause();
+	if (m == PASS && program[sig].handler != (unsigned long)SIG_DFL) {
+		if (program[sig].handler != (unsigned long)SIG_IGN)
+			call_handler(run_of(&program[sig]), sig, si, uc);
+		return;
+	}
+	if (postpone(sig, si, uc))
 		return;
 	last_flush();
 	if (!__bc_depth)
@@ -214,7 +277,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 		call_handler(h, sig, si, uc);
 		return;
 	}
-	if (postpone(sig, si))
+	if (postpone(sig, si, uc))
 		return;
 	/* A one-shot handler: the default from now on, for this delivery
 	 * only if another thread's did not take it first. */
@@ -227,12 +290,14 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 		return;
 	}
 	if (h & RUN_RESETHAND) {
+		lock_records();
 		program[sig].handler = (unsigned long)SIG_DFL;
 		mode[sig] = PASS;
-		if (in(fatal_set, sig) && !install(sig, on_fatal, 0, ~0UL))
+		if (in(fatal_set, sig) && armed && !install(sig, on_fatal, 0, ~0UL))
 			mode[sig] = FATAL;
 		else
 			set_default(sig);
+		unlock_records();
 	}
 	__bc_engine_settle(FL_SIGNAL);
 	__bc_in_handler++;
@@ -245,7 +310,8 @@ hidden int __bc_signal_kills(int sig)
 	struct ksig k;
 
 	/* glibc's sigset and sigignore change a disposition unseen. */
-	return mode[sig] == FATAL && !__bc_raw6(SYS_rt_sigaction, sig, 0, (long)&k, 8, 0, 0) &&
+	return __atomic_load_n(&mode[sig], __ATOMIC_ACQUIRE) == FATAL &&
+	       !__bc_raw6(SYS_rt_sigaction, sig, 0, (long)&k, 8, 0, 0) &&
 	       k.handler == (unsigned long)on_fatal;
 }
 
@@ -269,46 +335,52 @@ hidden void __bc_die_of(int sig, int report)
 
 hidden void __bc_raise_postponed(void)
 {
-	long pid = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	long tid = __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0);
+	unsigned long set = __bc_postponed;
 
-	while (__bc_postponed) {
-		int sig = __builtin_ctzl(__bc_postponed) + 1;
-		__bc_postponed &= ~(1UL << (sig - 1));
-		__bc_raw6(SYS_rt_tgsigqueueinfo, pid, tid, sig, (long)&postponed_info[sig], 0, 0);
-	}
+	__bc_postponed = 0;
+	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
 }
 
-hidden void __bc_signals_start(void)
+/* One call per signal: the stand-in goes in, and what it replaced comes
+ * back; not the default (SIG_IGN inherited across exec, a handler set
+ * past the wrappers), it goes back in.  With the thread's signals blocked,
+ * a signal meanwhile waits for the final disposition, or on another
+ * thread finds ARMING and waits for it (on_fatal).  A handler the program
+ * set is already the engine's (WRAPPED). */
+hidden void __bc_signals_arm(void)
 {
-	struct ksig cur;
+	unsigned long all = ~0UL, old;
+	struct ksig k = { (unsigned long)on_fatal, SA_SIGINFO | SA_RESTORER,
+			  (unsigned long)__bc_restore_rt, ~0UL }, prev;
 
+	__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old, 8, 0, 0);
+	lock_records();
 	for (int sig = 1; sig < 64; sig++) {
-		if (!in(fatal_set, sig) ||
-		    __bc_raw6(SYS_rt_sigaction, sig, 0, (long)&cur, 8, 0, 0) ||
-		    cur.handler != (unsigned long)SIG_DFL)
+		if (!in(fatal_set, sig) || mode[sig] != PASS)
 			continue;
-		program[sig] = cur;
-		if (!install(sig, on_fatal, 0, ~0UL))
-			mode[sig] = FATAL;
+		__atomic_store_n(&mode[sig], ARMING, __ATOMIC_RELEASE);
+		if (__bc_raw6(SYS_rt_sigaction, sig, (long)&k, (long)&prev, 8, 0, 0)) {
+			__atomic_store_n(&mode[sig], PASS, __ATOMIC_RELEASE);
+			continue;
+		}
+		program[sig] = prev;
+		if (prev.handler == (unsigned long)SIG_DFL) {
+			__atomic_store_n(&mode[sig], FATAL, __ATOMIC_RELEASE);
+			continue;
+		}
+		__bc_raw6(SYS_rt_sigaction, sig, (long)&prev, 0, 8, 0, 0);
+		__atomic_store_n(&mode[sig], PASS, __ATOMIC_RELEASE);
 	}
+	armed = 1;
+	unlock_records();
+	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8, 0, 0);
 }
 
-hidden long __bc_sigaction(int sig, const void *act, void *oact, long size)
+/* The program's view of the disposition prev the kernel had: the
+ * engine's handler stands for what the program set.  mine: the records
+ * are the caller's to correct. */
+static struct ksig view(int sig, struct ksig prev, int mine)
 {
-	const struct ksig *k = act;
-	struct ksig prev;
-	long r;
-	int mine;
-
-	/* SIGKILL and SIGSTOP fail in the kernel; libc's own signals (32,
-	 * 33) and the realtime ones are left alone. */
-	if (size != 8 || sig < 1 || sig > 31 || sig == SIGKILL || sig == SIGSTOP)
-		return __bc_raw6(SYS_rt_sigaction, sig, (long)act, (long)oact, size, 0, 0);
-	r = __bc_raw6(SYS_rt_sigaction, sig, 0, (long)&prev, 8, 0, 0);
-	if (r)
-		return r;
-	mine = owner();
 	/* libc's own sigset or siginterrupt may have replaced the engine's
 	 * handler behind the wrappers, or a child its copy of it: then the
 	 * kernel's is the truth. */
@@ -322,44 +394,73 @@ hidden long __bc_sigaction(int sig, const void *act, void *oact, long size)
 		v.mask = prev.mask;
 		if (mine)
 			program[sig] = v;
-		prev = v;
-	} else if (mode[sig] == FATAL && prev.handler == (unsigned long)on_fatal) {
-		prev = program[sig];
-	} else if (mine) {
+		return v;
+	}
+	if (mode[sig] == FATAL && prev.handler == (unsigned long)on_fatal)
+		return program[sig];
+	if (mine)
 		mode[sig] = PASS;
+	return prev;
+}
+
+hidden long __bc_sigaction(int sig, const void *act, void *oact, long size, int bypassed)
+{
+	const struct ksig *k = act;
+	struct ksig prev, set;
+	unsigned long was;
+	unsigned m = PASS;
+	long r;
+
+	/* SIGKILL and SIGSTOP fail in the kernel; libc's own signals (32,
+	 * 33) and the realtime ones are left alone. */
+	if (size != 8 || sig < 1 || sig > 31 || sig == SIGKILL || sig == SIGSTOP)
+		return __bc_raw6(SYS_rt_sigaction, sig, (long)act, (long)oact, size, 0, 0);
+	if (!__bc_owner(bypassed)) {
+		/* A child sharing the memory: its own table, the records read. */
+		r = __bc_raw6(SYS_rt_sigaction, sig, (long)k, (long)&prev, 8, 0, 0);
+		if (!r && oact)
+			*(struct ksig *)oact = view(sig, prev, 0);
+		return r;
 	}
-	if (k && !mine) {
-		/* A child sharing the memory: its own table only. */
-		r = __bc_raw6(SYS_rt_sigaction, sig, (long)k, 0, 8, 0, 0);
-		if (r)
-			return r;
-	} else if (k) {
-		unsigned m = PASS;
-		unsigned long was = __atomic_load_n(&run[sig], __ATOMIC_RELAXED);
-		/* A signal the engine's handler gets finds the disposition the
-		 * kernel had when it came, or a later one: a handler is known
-		 * before the kernel calls for it, a default or SIG_IGN once the
-		 * kernel has it. */
-		if (k->handler == (unsigned long)SIG_DFL && in(fatal_set, sig)) {
-			r = install(sig, on_fatal, 0, ~0UL);
-			m = FATAL;
-		} else if (k->handler == (unsigned long)SIG_DFL ||
-			   k->handler == (unsigned long)SIG_IGN) {
-			r = __bc_raw6(SYS_rt_sigaction, sig, (long)k, 0, 8, 0, 0);
-		} else {
-			__atomic_store_n(&run[sig], run_of(k), __ATOMIC_RELEASE);
-			r = install(sig, on_signal, k->flags & ~SA_RESETHAND, k->mask);
-			m = WRAPPED;
-		}
-		if (r) {
-			__atomic_store_n(&run[sig], was, __ATOMIC_RELEASE);
-			return r;
-		}
+	/* A handler of the engine's asks whose records they are. */
+	if (k)
+		__bc_owner_pid();
+	lock_records();
+	if (!k) {
+		r = __bc_raw6(SYS_rt_sigaction, sig, 0, (long)&prev, 8, 0, 0);
+		if (!r)
+			prev = view(sig, prev, 1);
+		goto out;
+	}
+	/* What goes to the kernel, one call that also returns what it had.
+	 * A signal the engine's handler gets finds the disposition the kernel
+	 * had when it came, or a later one: a handler is known before the
+	 * kernel calls for it, a default or SIG_IGN once the kernel has it. */
+	was = __atomic_load_n(&run[sig], __ATOMIC_RELAXED);
+	set = *k;
+	if (k->handler == (unsigned long)SIG_DFL && in(fatal_set, sig) && armed) {
+		set = (struct ksig){ (unsigned long)on_fatal, SA_SIGINFO | SA_RESTORER,
+				     (unsigned long)__bc_restore_rt, ~0UL };
+		m = FATAL;
+	} else if (k->handler != (unsigned long)SIG_DFL && k->handler != (unsigned long)SIG_IGN) {
 		__atomic_store_n(&run[sig], run_of(k), __ATOMIC_RELEASE);
-		program[sig] = *k;
-		mode[sig] = m;
+		set = (struct ksig){ (unsigned long)on_signal,
+				     (k->flags & ~SA_RESETHAND) | SA_SIGINFO | SA_RESTORER,
+				     (unsigned long)__bc_restore_rt, k->mask };
+		m = WRAPPED;
 	}
-	if (oact)
+	r = __bc_raw6(SYS_rt_sigaction, sig, (long)&set, (long)&prev, 8, 0, 0);
+	if (r) {
+		__atomic_store_n(&run[sig], was, __ATOMIC_RELEASE);
+		goto out;
+	}
+	prev = view(sig, prev, 1);
+	__atomic_store_n(&run[sig], run_of(k), __ATOMIC_RELEASE);
+	program[sig] = *k;
+	__atomic_store_n(&mode[sig], m, __ATOMIC_RELEASE);
+out:
+	unlock_records();
+	if (!r && oact)
 		*(struct ksig *)oact = prev;
-	return 0;
+	return r;
 }

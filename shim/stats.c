@@ -14,12 +14,15 @@
 #include "stats.h"
 #include "sysnames.h"
 
-static struct bc_thread *threads;
+static struct bc_thread *threads start_data;
 hidden __thread struct bc_thread *__bc_self;
-static const char *mode, *report_path;
-static int reported;   /* this process's report is out (once, whoever asks) */
-static long owner;     /* the pid the counters belong to: a vfork child
-			  shares this memory and must not report */
+static const char *mode start_data, *report_path;
+static int reported start_data; /* this process's report is out (once) */
+static long owner start_data; /* the pid the counters belong to: a vfork child
+			  shares this memory and must not report (0: not
+			  asked yet, see __bc_stats_own) */
+static int sink_ok start_data; /* threads may share __bc_sink */
+hidden struct bc_thread __bc_sink;
 
 /* A new thread takes over an exited thread's page and counters: the
  * counts stay in the report's sum, and memory stays bounded by the most
@@ -41,6 +44,8 @@ hidden struct bc_thread *__bc_thread_new(void)
 	struct bc_thread *t;
 	long m;
 
+	if (sink_ok && !report_path)
+		return __bc_self = &__bc_sink;
 	if ((t = reuse()))
 		return __bc_self = t;
 	m = __bc_raw6(SYS_mmap, 0, sizeof *t, PROT_READ | PROT_WRITE,
@@ -62,11 +67,11 @@ hidden void __bc_thread_exit(void)
 	struct bc_thread *t = __bc_self;
 
 	__bc_self = NULL;
-	if (t)
+	if (t && t != &__bc_sink)
 		__atomic_store_n(&t->idle, 1, __ATOMIC_RELEASE);
 }
 
-hidden void (*__bc_stats_extra)(uint64_t total);
+hidden void (*__bc_stats_extra)(uint64_t total) start_data;
 
 /* No report after all, and why: once, for the whole process (a fork
  * child inherits the silence). */
@@ -117,39 +122,56 @@ static const char *unfit(const char *p)
 	return NULL;
 }
 
-hidden void __bc_stats_start(const char *m)
+hidden int __bc_stats_start(const char *m, int sink)
 {
-	const char *why;
+	const char *why, *p = __bc_env("BC_STATS");
 
 	mode = m;
-	owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	report_path = __bc_env("BC_STATS");
-	if (report_path && !*report_path)
-		report_path = NULL;
-	if (report_path && (why = unfit(report_path)))
+	sink_ok = sink;
+	if (p && *p && (why = unfit(report_path = p)))
 		refuse(why);
+	/* Without a report the pid is asked only when something needs it. */
+	if (report_path || !sink)
+		owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	return report_path != NULL;
+}
+
+hidden void __bc_stats_own(long pid)
+{
+	owner = pid;
+}
+
+hidden int __bc_stats_wanted(void)
+{
+	return report_path != NULL;
 }
 
 hidden void __bc_sys_put(unsigned nr)
 {
-	if (nr < sizeof bc_sysname / sizeof *bc_sysname && bc_sysname[nr]) {
-		__bc_put(bc_sysname[nr]);
+	if (nr < sizeof bc_sysname_at / sizeof *bc_sysname_at && bc_sysname_at[nr]) {
+		__bc_put(bc_sysname_text + bc_sysname_at[nr] - 1);
 	} else {
 		__bc_put("nr_");
 		__bc_put_num(nr);
 	}
 }
 
-hidden void __bc_stats_forget(int only_this_thread)
+hidden void __bc_stats_forget(int only_this_thread, long pid)
 {
 	__atomic_store_n(&reported, 0, __ATOMIC_RELEASE);
 	if (only_this_thread) {
-		owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+		owner = pid;
 		struct bc_thread *t = __bc_self;
+		if (t == &__bc_sink)
+			t = NULL;
 		if (t)
 			t->next = NULL;
 		__atomic_store_n(&threads, t, __ATOMIC_RELEASE);
 	}
+	/* Nothing counted without a report (a fork child that execs at
+	 * once writes none of its parent's pages). */
+	if (!report_path)
+		return;
 	for (struct bc_thread *t = __atomic_load_n(&threads, __ATOMIC_ACQUIRE); t; t = t->next) {
 		for (unsigned i = 0; i < BC_NSYS; i++)
 			__atomic_store_n(&t->calls[i], 0, __ATOMIC_RELAXED);
@@ -227,7 +249,8 @@ hidden void __bc_stats_report(long final_nr)
 
 	struct bc_thread *self;
 
-	if (!report_path || pid != owner || __atomic_exchange_n(&reported, 1, __ATOMIC_ACQ_REL))
+	if (!report_path || (owner && pid != owner) ||
+	    __atomic_exchange_n(&reported, 1, __ATOMIC_ACQ_REL))
 		return;
 	if (final_nr >= 0 && (self = __bc_thread()))
 		__bc_count(self, final_nr);

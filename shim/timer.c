@@ -178,6 +178,8 @@ hidden void __bc_timer_need(void)
 
 hidden void __bc_timer_forget(void)
 {
+	if (!timer_pid)
+		return;
 	timer_pid = 0;
 	timer.slot[timer.cur].running = 0;  /* the parent's thread */
 }
