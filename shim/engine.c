@@ -202,6 +202,8 @@ static int ready(void)
 	/* A fork child, its parent's arming inherited, learns its pid here:
 	 * the timer thread is started per pid. */
 	__bc_owner_pid();
+	if (E.filter_unknown)
+		__bc_filtered();
 	if (E.maps_unknown)
 		__bc_mem_scan();
 	return !E.off;
@@ -363,6 +365,8 @@ static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 queue:
 	if (p.fd >= 0 && E.fd[p.fd].err)
 		return 0;  /* a flush for room made an error this call must report */
+	if (!E.busy)
+		__bc_sud_batch();
 	E.q[E.npend] = p;
 	/* The first call of a batch: sequentially consistent, against the
 	 * timer thread's going to sleep (__bc_timer_need). */

@@ -45,6 +45,7 @@ enum bc_flush_reason {
 	FL_LIBC,     /* a libc function whose own calls the preload cannot see */
 	FL_UNLOAD,   /* the library's destructor */
 	FL_CLOSES,   /* relaxed: BC_CLOSES_MAX closes queued (fds held open) */
+	FL_UNSEEN,   /* a call made past the engine, caught by the net (sud.c) */
 	FL_NREASONS
 };
 
@@ -111,6 +112,7 @@ struct bc_config {
 	long max_bytes;     /* BC_MAX_BYTES: the byte bound; 0: no data deferred */
 	int abort;          /* BC_ON_MISPREDICT=abort */
 	int close_ok;       /* every fd allocation is seen: closes may wait */
+	int sud;            /* libc's calls are not all seen: arm the net */
 };
 
 struct bc_counters {
@@ -124,6 +126,7 @@ struct bc_counters {
 	uint64_t async_batches;   /* batches the executor thread ran */
 	uint64_t uring_enters;    /* io_uring_enter calls of flushes */
 	uint64_t inflight_waits;  /* dependency points that waited for batches */
+	uint64_t unseen;          /* calls past the engine the net caught */
 	uint64_t flushes[FL_NREASONS];
 	uint64_t flush_by[BC_NR_MAX + 1];  /* dependency flushes, by syscall */
 };
@@ -154,8 +157,11 @@ struct bc_engine {
 	int hold;           /* an exec is under way: defer nothing */
 	int off;            /* BC_OFF_*: why nothing may wait any more */
 	int shared_anon;    /* shared anonymous memory: shared once it forks */
-	int maps_unknown;   /* it forked where not every mapping is seen: read
-			       /proc/self/maps before the next deferral */
+	int maps_unknown;   /* it forked where not every mapping is seen (or
+			       made a call unseen): read /proc/self/maps
+			       before the next deferral */
+	int filter_unknown; /* a call unseen may have set a seccomp filter:
+			       ask before the next deferral */
 	int fsize_limited;  /* RLIMIT_FSIZE is finite (while calls are queued) */
 	int sigpipe_kills;  /* a broken pipe kills the queuing thread (likewise) */
 	int any_owed;       /* some fd has been owed a misprediction's error */
@@ -294,6 +300,9 @@ hidden void __bc_engine_start(int close_ok, const char *way);
  * for a seccomp filter.  0, or -1 if deferral is off (bc_engine.off).
  * Lock held, by the process that owns the engine. */
 hidden int __bc_arm(void);
+/* Is a seccomp filter on (deferral off for good)?  -1 if so, else 0.
+ * Lock held. */
+hidden int __bc_filtered(void);
 /* Whether the caller is the process that owns the engine, not a child
  * sharing its memory (vfork, posix_spawn, clone without CLONE_THREAD);
  * bypassed: a musl thread whose calls bypass the entry.  Learns the
@@ -309,6 +318,26 @@ hidden long __bc_owner_pid(void);
 hidden void __bc_engine_end(int reason, long nr, int final, int bypassed);
 /* Flush everything now, unless this thread is inside the engine. */
 hidden void __bc_engine_settle(int reason);
+/* A call nr made past the engine, caught while calls were pending (the
+ * net, sud.c): counted, what is pending settled, and every fd's type
+ * forgotten, since the call may have changed it. */
+hidden void __bc_engine_unseen(long nr);
+
+/* The net (sud.c): calls from outside the library trap while the engine
+ * is busy.  Arm it for the calling thread (__bc_arm, a fork child). */
+hidden void __bc_sud_arm(void);
+/* What the net is doing, for the report. */
+hidden const char *__bc_sud_state(void);
+/* A batch begins (the engine was idle): may its calls block the net? */
+hidden void __bc_sud_batch(void);
+/* The engine's busy count changed: calls trap while it is not zero. */
+hidden void __bc_sud_update(uint32_t busy);
+/* Around a libc function the engine has already ordered (a wrapper's):
+ * its calls go through; 1 if the net was blocking them. */
+hidden int __bc_sud_open(void);
+hidden void __bc_sud_close(int opened);
+/* SIGSYS from the net: handled (1), or another SIGSYS (0). */
+hidden int __bc_sud_trap(const void *si, void *uc);
 /* musl's __synccall begins (every other thread will be stopped, one
  * perhaps inside the engine): settle and keep the lock, every thread's
  * calls going raw, until it ends; then forget the fds (calls were not
@@ -469,6 +498,9 @@ hidden void __bc_mem_scan(void);
  * the kernel too (asked with one raw call)?  Asked only once armed:
  * before, no stand-in is in place. */
 hidden int __bc_signal_kills(int sig);
+/* Does the kernel give sig to the engine's handler (asked with one raw
+ * call)? */
+hidden int __bc_signal_ours(int sig);
 /* A deferred call failed where natively its signal (SIGPIPE at the
  * default action) killed the process before it made another call: die
  * of it now, issuing nothing more.  report: write BC_STATS first (not on

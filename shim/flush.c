@@ -344,7 +344,10 @@ static void backoff(unsigned deferred, unsigned saved)
 
 hidden void __bc_busy_update(void)
 {
-	__atomic_store_n(&E.busy, E.npend + (E.submitted - E.reaped), __ATOMIC_RELEASE);
+	uint32_t busy = E.npend + (E.submitted - E.reaped);
+
+	__atomic_store_n(&E.busy, busy, __ATOMIC_RELEASE);
+	__bc_sud_update(busy);
 }
 
 /* Has batch seq run? */

@@ -56,7 +56,7 @@ static const char *const reason_name[FL_NREASONS] = {
 	[FL_DEP] = "dependency", [FL_FULL] = "queue_full", [FL_BYTES] = "bytes",
 	[FL_TIME] = "time", [FL_EXIT] = "exit", [FL_EXEC] = "exec", [FL_FORK] = "fork",
 	[FL_SIGNAL] = "signal", [FL_LIBC] = "libc_function", [FL_UNLOAD] = "unload",
-	[FL_CLOSES] = "closes",
+	[FL_CLOSES] = "closes", [FL_UNSEEN] = "unseen",
 };
 
 /* One number of the report: ,"name":v */
@@ -114,6 +114,7 @@ static void report(uint64_t total)
 	field("async_batches", E.n.async_batches);
 	field("uring_enters", E.n.uring_enters);
 	field("inflight_waits", E.n.inflight_waits);
+	field("unseen", E.n.unseen);
 	field("shared_memory", !!(E.off & BC_OFF_SHARED));
 	field("seccomp", !!(E.off & BC_OFF_SECCOMP));
 	__bc_put(",\"config\":{\"way\":\"");
@@ -141,6 +142,8 @@ static void report(uint64_t total)
 	}
 	__bc_put("},\"uring\":\"");
 	__bc_put(__bc_uring_state());
+	__bc_put("\",\"net\":\"");
+	__bc_put(__bc_sud_state());
 	__bc_put("\",\"max_delay_us\":");
 	__bc_put_num(E.cfg.max_delay_us);
 	field("max_bytes", E.cfg.max_bytes);
@@ -155,6 +158,8 @@ hidden void __bc_engine_start(int close_ok, const char *how)
 	__bc_profile_start();
 	__bc_classify_start(close_ok);
 	E.cfg.close_ok = close_ok;
+	/* Where every fd allocation is seen, every call is (musl). */
+	E.cfg.sud = !close_ok;
 	E.fdgen = 1;
 	E.euid = -1;
 	E.arena_size = E.cfg.max_bytes + BC_SINGLE_MAX + 4096;
@@ -185,6 +190,22 @@ hidden int __bc_owner(int bypassed)
 	return 1;
 }
 
+hidden int __bc_filtered(void)
+{
+	long m;
+
+	/* Under a seccomp filter (inherited, or set where the engine did not
+	 * see it) any call may fail: predict none.  A filter may refuse the
+	 * question itself: only EINVAL says none. */
+	E.filter_unknown = 0;
+	m = __bc_raw6(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0, 0);
+	if (m > 0 || (m < 0 && m != -EINVAL)) {
+		E.off |= BC_OFF_SECCOMP;
+		return -1;
+	}
+	return 0;
+}
+
 hidden int __bc_arm(void)
 {
 	long m;
@@ -193,14 +214,8 @@ hidden int __bc_arm(void)
 		return E.off ? -1 : 0;
 	E.armed = 1;
 	__bc_owner_pid();
-	/* Under a seccomp filter (inherited, or set where the engine did not
-	 * see it) any call may fail: predict none.  A filter may refuse the
-	 * question itself: only EINVAL says none. */
-	m = __bc_raw6(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0, 0);
-	if (m > 0 || (m < 0 && m != -EINVAL)) {
-		E.off |= BC_OFF_SECCOMP;
+	if (__bc_filtered() < 0)
 		return -1;
-	}
 	m = __bc_raw6(SYS_mmap, 0, E.arena_size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if ((unsigned long)m > -4096UL || __bc_batches_start() < 0) {
@@ -214,6 +229,7 @@ hidden int __bc_arm(void)
 		E.cfg.profile_later = NULL;
 	__bc_profile_later();
 	__bc_signals_arm();
+	__bc_sud_arm();
 	return 0;
 }
 
@@ -263,6 +279,25 @@ hidden void __bc_engine_settle(int reason)
 	__bc_depth++;
 	__bc_lock();
 	__bc_settle_all(reason, -1);
+	__bc_unlock();
+	__bc_leave();
+}
+
+hidden void __bc_engine_unseen(long nr)
+{
+	__bc_seen(nr);
+	if (__bc_depth)
+		return;
+	__bc_depth++;
+	__bc_lock();
+	E.n.unseen++;
+	__bc_settle_all(FL_UNSEEN, nr);
+	/* What it did is unknown: the next deferral learns afresh what an
+	 * unseen call may change (fds, credentials, mappings, a filter). */
+	E.fdgen++;
+	E.euid = -1;
+	E.maps_unknown = 1;
+	E.filter_unknown = 1;
 	__bc_unlock();
 	__bc_leave();
 }

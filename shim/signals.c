@@ -194,6 +194,8 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 {
 	unsigned m;
 
+	if (sig == SIGSYS && __bc_sud_trap(si, uc))
+		return;
 	/* A child sharing the memory dies as it would natively: nothing of
 	 * it is pending, and the record is its parent's. */
 	if (!owner()) {
@@ -265,6 +267,8 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 {
 	unsigned long h = __atomic_load_n(&run[sig], __ATOMIC_ACQUIRE);
 
+	if (sig == SIGSYS && __bc_sud_trap(si, uc))
+		return;
 	/* A child sharing the memory runs the handler plainly: its calls
 	 * are its own, and SA_RESETHAND resets its own disposition only. */
 	if (!owner()) {
@@ -313,6 +317,15 @@ hidden int __bc_signal_kills(int sig)
 	return __atomic_load_n(&mode[sig], __ATOMIC_ACQUIRE) == FATAL &&
 	       !__bc_raw6(SYS_rt_sigaction, sig, 0, (long)&k, 8, 0, 0) &&
 	       k.handler == (unsigned long)on_fatal;
+}
+
+hidden int __bc_signal_ours(int sig)
+{
+	struct ksig k;
+
+	return !__bc_raw6(SYS_rt_sigaction, sig, 0, (long)&k, 8, 0, 0) &&
+	       (k.handler == (unsigned long)on_fatal || k.handler == (unsigned long)on_signal) &&
+	       !(k.flags & SA_RESETHAND);
 }
 
 hidden void __bc_die_of(int sig, int report)

@@ -1,6 +1,11 @@
-/* A seccomp filter installed with syscall(2) makes later writes to fd 3
- * fail with EPERM: what was written before it stays, and nothing after it
- * is predicted to succeed. */
+/* A seccomp filter installed with syscall(2), or with prctl (which the
+ * preload does not interpose), makes later writes to fd 3 fail with
+ * EPERM: what was written before it stays, and nothing after it is
+ * predicted to succeed.
+ * @case seccomp
+ * @case prctl
+ * @args prctl
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -21,12 +26,13 @@ struct sock_fprog { unsigned short len; struct sock_filter *filter; };
 #define JEQ_K 0x15         /* BPF_JMP | BPF_JEQ | BPF_K */
 #define RET_K 0x06         /* BPF_RET | BPF_K */
 #define SET_MODE_FILTER 1  /* SECCOMP_SET_MODE_FILTER */
+#define MODE_FILTER 2      /* SECCOMP_MODE_FILTER */
 #define RET_ERRNO 0x00050000U
 #define RET_ALLOW 0x7fff0000U
 #define NR_AT 0            /* offsetof(struct seccomp_data, nr) */
 #define ARG0_AT 16         /* offsetof(struct seccomp_data, args[0]) */
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct sock_filter f[] = {
 		BPF_STMT(LD_ABS, NR_AT),
@@ -45,8 +51,10 @@ int main(void)
 	fd = open("data", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	for (int i = 0; i < 7; i++)
 		write(fd, "ab", 2);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	    syscall(SYS_seccomp, SET_MODE_FILTER, 0, &prog))
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return 2;
+	if (argc > 1 ? prctl(PR_SET_SECCOMP, MODE_FILTER, &prog, 0, 0) :
+		       syscall(SYS_seccomp, SET_MODE_FILTER, 0, &prog))
 		return 2;
 	for (int i = 0; i < 3; i++) {
 		errno = 0;
