@@ -88,17 +88,10 @@ hidden const unsigned char __bc_pass[BC_NR_MAX] = {
 	 (nr) == SYS_setresgid || (nr) == SYS_setfsgid || (nr) == SYS_setgroups || \
 	 (nr) == SYS_capset)
 
-hidden unsigned char __bc_idle_pass[BC_NR_MAX] = {
+hidden const unsigned char __bc_idle_pass[BC_NR_MAX] = {
 #define ROW(name, dep, pred, fdarg, flags) \
 	[SYS_##name] = WATCHED(SYS_##name) ? IDLE_WATCH : (pred) ? IDLE_TICK : IDLE_IGNORE,
 	BC_CLASSES(ROW)
 #undef ROW
 	[SYS_rt_sigaction] = IDLE_WATCH,
 };
-
-hidden void __bc_classify_start(int close_ok)
-{
-	/* A close that may not wait is no deferral to count. */
-	if (!close_ok)
-		__bc_idle_pass[SYS_close] = IDLE_IGNORE;
-}

@@ -217,7 +217,7 @@ static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 	const void *buf = NULL, *name = NULL;
 	long len = -1, namelen = 0, cnt = 0;
 	struct bc_fd *f = NULL;
-	int sig, kills = 0;
+	int sig, kills = 0, net_asked = 0;
 	char *to;
 
 	if (c.pred == PRED_ADVISE) {
@@ -329,6 +329,10 @@ static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 			return 0;
 		if (!ready())
 			return 0;
+		/* On glibc, only while the net catches the calls that use an
+		 * fd number unseen (fchdir, isatty...): they find it closed. */
+		if (!E.cfg.close_ok && !(E.busy ? __bc_sud_blocks() : (net_asked = 1, __bc_sud_batch())))
+			return 0;
 		p.a[0] = p.fd;
 		f->closing = 1;
 		E.queued_closes++;
@@ -365,7 +369,7 @@ static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 queue:
 	if (p.fd >= 0 && E.fd[p.fd].err)
 		return 0;  /* a flush for room made an error this call must report */
-	if (!E.busy)
+	if (!E.busy && !net_asked)
 		__bc_sud_batch();
 	E.q[E.npend] = p;
 	/* The first call of a batch: sequentially consistent, against the
@@ -613,10 +617,11 @@ hidden int __bc_before(long nr, long a[6], long *res)
 		c.dep = DEP_ALL;
 	if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
 		done = owed(nr, fd, res);
-	/* A close may wait only where every use of an fd number is seen: a
-	 * call unseen (glibc's fchdir, isatty...) would find it open. */
+	/* A close may wait only where every use of an fd number is seen, or
+	 * caught by the net (queue_call): a call unseen (glibc's fchdir,
+	 * isatty...) would find it open. */
 	if (!done && c.pred && E.cfg.max_delay_us &&
-	    (c.pred != PRED_CLOSE || E.cfg.close_ok)) {
+	    (c.pred != PRED_CLOSE || E.cfg.close_ok || E.cfg.sud)) {
 		__bc_lock();
 		done = defer(nr, c, a, res);
 		__bc_unlock();

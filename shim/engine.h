@@ -235,7 +235,7 @@ static inline void __bc_leave(void)
 
 /* Per syscall: PASS_ALWAYS if it is never deferred, changes nothing the
  * engine knows and depends on nothing; PASS_IF_EMPTY if that holds while
- * nothing is pending; 0 otherwise (__bc_classify_start). */
+ * nothing is pending; 0 otherwise. */
 enum { PASS_NEVER, PASS_ALWAYS, PASS_IF_EMPTY };
 extern hidden const unsigned char __bc_pass[BC_NR_MAX];
 /* Per syscall, while idle: IDLE_WATCH if the engine must still see it
@@ -244,9 +244,7 @@ extern hidden const unsigned char __bc_pass[BC_NR_MAX];
  * the spell down; IDLE_IGNORE (0) for the rest, unlisted ones too (the fd
  * table is forgotten when the spell ends). */
 enum { IDLE_IGNORE, IDLE_WATCH, IDLE_TICK };
-extern hidden unsigned char __bc_idle_pass[BC_NR_MAX];
-/* Finish __bc_idle_pass; close_ok: closes may be deferred. */
-hidden void __bc_classify_start(int close_ok);
+extern hidden const unsigned char __bc_idle_pass[BC_NR_MAX];
 /* A call that could be deferred, made while idle: 1 while the spell
  * lasts, 0 once it has ended (the engine then sees the call). */
 hidden int __bc_idle_tick(void);
@@ -328,8 +326,11 @@ hidden void __bc_engine_unseen(long nr);
 hidden void __bc_sud_arm(void);
 /* What the net is doing, for the report. */
 hidden const char *__bc_sud_state(void);
-/* A batch begins (the engine was idle): may its calls block the net? */
-hidden void __bc_sud_batch(void);
+/* A batch begins (the engine was idle): may its calls block the net?
+ * 1 if so.  Lock held. */
+hidden int __bc_sud_batch(void);
+/* Does the batch under way block calls past the engine? */
+hidden int __bc_sud_blocks(void);
 /* The engine's busy count changed: calls trap while it is not zero. */
 hidden void __bc_sud_update(uint32_t busy);
 /* Around a libc function the engine has already ordered (a wrapper's):

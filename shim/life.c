@@ -156,7 +156,6 @@ hidden void __bc_engine_start(int close_ok, const char *how)
 {
 	settings();
 	__bc_profile_start();
-	__bc_classify_start(close_ok);
 	E.cfg.close_ok = close_ok;
 	/* Where every fd allocation is seen, every call is (musl). */
 	E.cfg.sud = !close_ok;

@@ -69,22 +69,27 @@ hidden const char *__bc_sud_state(void)
 	return state;
 }
 
-hidden void __bc_sud_batch(void)
+hidden int __bc_sud_batch(void)
 {
 	uint64_t mask;
 
 	batch_blocks = 0;
 	if (!E.cfg.sud || E.threaded)
-		return;
+		return 0;
 	if (armed_pid != E.owner)
 		__bc_sud_arm();  /* a fork child */
 	if (armed_pid != E.owner || !arming_thread)
-		return;
+		return 0;
 	E.n.probes += 2;
 	if (__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&mask, 8, 0, 0) ||
 	    (mask >> (SIGSYS - 1) & 1) || !__bc_signal_ours(SIGSYS))
-		return;
-	batch_blocks = 1;
+		return 0;
+	return batch_blocks = 1;
+}
+
+hidden int __bc_sud_blocks(void)
+{
+	return batch_blocks;
 }
 
 hidden void __bc_sud_update(uint32_t busy)
