@@ -19,8 +19,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#ifndef BC_VERSION
-#define BC_VERSION "unknown"
+#ifndef BCSHIM_VERSION
+#define BCSHIM_VERSION "unknown"
 #endif
 #ifndef BC_MULTIARCH
 #define BC_MULTIARCH "x86_64-linux-gnu"
@@ -698,7 +698,7 @@ int main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return 0;
 		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-			printf("bcshim %s\n", BC_VERSION);
+			printf("bcshim %s\n", BCSHIM_VERSION);
 			return 0;
 		} else if (!strcmp(a, "-s") || !strcmp(a, "--stats")) {
 			stats = 1;
