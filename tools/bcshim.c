@@ -61,26 +61,30 @@ static const char usage_text[] =
 
 static const char *me = "bcshim";
 
+static void vsay(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", me);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void say(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", me);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", me);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'bcshim --help'.\n");
+	fprintf(stderr, "Try 'bcshim --help'.\n");
 	exit(EXIT_USAGE);
 }
 
