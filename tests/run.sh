@@ -78,6 +78,9 @@ script calibrate
 # bctrial: statistics, equivalence, nondeterminism, errors, suites.
 script trial
 
+# The Python unit tests (unittest, tests/py): bctrial's reports and plot.
+script unittests
+
 # The bcshim command: options, refusals, LD_PRELOAD's equal, --stats.
 script wrapper
 
