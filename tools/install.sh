@@ -16,6 +16,8 @@ install -d "$root/bin" "$lib/pkgconfig" "$root/include/bc" "$root/share/bctrial/
 install -m 755 out/bin/bcshim out/bin/bcvm out/bin/bctrial out/bin/bcshim-calibrate \
 	out/bin/bc-musl-gcc "$root/bin/"
 install -m 644 trial/suites/*.json "$root/share/bctrial/suites/"
+install -d "$root/share/bctrial/python/bctrial"
+install -m 644 out/share/bctrial/python/bctrial/*.py "$root/share/bctrial/python/bctrial/"
 
 # Libraries: the engine, libbc, its headers and pkg-config file.
 install -m 755 out/lib/libbcshim.so out/lib/libbc.so.1 "$lib/"
