@@ -165,7 +165,7 @@ hidden void __bc_why_note(long nr, struct bc_class c, const long a[6], int done,
 			  unsigned backoff, int locked)
 {
 	struct bc_why_counts *w = &E.n.why;
-	uint32_t *n;
+	uint64_t *n;
 	int i;
 
 	if (nr <= 0 || nr >= BC_NR_MAX)

@@ -43,8 +43,8 @@ enum bc_why_reason {
 struct bc_why_counts {
 	struct {
 		uint16_t nr;          /* 0: free (read, nr 0, is never deferrable) */
-		uint32_t deferred;
-		uint32_t why[WHY_N];
+		uint64_t deferred;
+		uint64_t why[WHY_N];
 	} s[BC_WHY_SLOTS];
 };
 
