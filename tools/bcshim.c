@@ -629,8 +629,9 @@ static void summary(const char *file, long offset, const double io0[2], const do
 			first = 0;
 		}
 		if (r->seen - r->deferred - why_sum >= 1) {
-			fprintf(stderr, "%*s%.0f: answered with an owed error, in a signal handler, or not classified\n",
-				first ? 0 : INDENT, "", r->seen - r->deferred - why_sum);
+			fprintf(stderr, "%*s%.0f: answered with an owed error, in a signal "
+				"handler, or not classified\n", first ? 0 : INDENT, "",
+				r->seen - r->deferred - why_sum);
 			first = 0;
 		}
 		if (first)
