@@ -623,8 +623,12 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	if (!done && c.pred && E.cfg.max_delay_us &&
 	    (c.pred != PRED_CLOSE || E.cfg.close_ok || E.cfg.sud)) {
 		__bc_lock();
+		unsigned backoff = E.backoff;
 		done = defer(nr, c, a, res);
+		__bc_why_note(nr, c, a, done, backoff, 1);
 		__bc_unlock();
+	} else if (!done && c.pred) {
+		__bc_why_note(nr, c, a, 0, 0, 0);
 	}
 	if (!done) {
 		depend(nr, c, a);

@@ -11,6 +11,7 @@
 #include "classes.h"
 #include "env.h"
 #include "stats.h"
+#include "why.h"
 
 #define hidden __attribute__((__visibility__("hidden")))
 
@@ -129,6 +130,7 @@ struct bc_counters {
 	uint64_t unseen;          /* calls past the engine the net caught */
 	uint64_t flushes[FL_NREASONS];
 	uint64_t flush_by[BC_NR_MAX + 1];  /* dependency flushes, by syscall */
+	struct bc_why_counts why;      /* deferred and why not, by syscall (why.c) */
 };
 
 struct bc_batch;

@@ -16,7 +16,13 @@ hidden int __bc_secure(void);
 
 /* Print "bcshim: " msg on stderr (raw). */
 hidden void __bc_say(const char *msg);
-/* The same, msg being the parts up to a NULL, joined. */
+/* The same, msg being the parts up to a NULL, joined.  A setting's
+ * refusal (a message starting with its variable's name, or "profile: ")
+ * is left out when the parent process has the engine and started with
+ * the same values of what it depends on: it said it already (once per
+ * process tree). */
 hidden void __bc_say_parts(const char *const *parts);
+/* The same, always said. */
+hidden void __bc_say_always(const char *const *parts);
 
 #endif

@@ -85,6 +85,7 @@ static void report(uint64_t total)
 	field("answered", E.n.answered);
 	field("probes", E.n.probes);
 	field("mispredictions", E.n.mispredictions);
+	__bc_why_report();
 	__bc_put(",\"flushes\":{\"total\":");
 	__bc_put_num(flushes);
 	__bc_put(",\"reasons\":{");

@@ -81,6 +81,13 @@ static void refuse(const char *why)
 	report_path = NULL;
 }
 
+/* The same at the report: what this process found, whatever its parent did. */
+static void refuse_late(const char *why)
+{
+	__bc_say_always((const char *const[]){ "BC_STATS=", report_path, ": ", why, "; no report", 0 });
+	report_path = NULL;
+}
+
 /* Path p does not exist: can its directory take it? */
 static const char *uncreatable(const char *p)
 {
@@ -228,13 +235,13 @@ static int open_report(void)
 			    O_NOCTTY, 0644, 0, 0, 0);
 
 	if (fd < 0) {
-		refuse(fd == -ELOOP ? "a symbolic link" :
-		       fd == -ENXIO || fd == -EISDIR ? "not a regular file" : "cannot be written");
+		refuse_late(fd == -ELOOP ? "a symbolic link" :
+			    fd == -ENXIO || fd == -EISDIR ? "not a regular file" : "cannot be written");
 		return -1;
 	}
 	if (__bc_raw6(SYS_fstat, fd, (long)&st, 0, 0, 0, 0) < 0 || !S_ISREG(st.st_mode)) {
 		__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
-		refuse("not a regular file");
+		refuse_late("not a regular file");
 		return -1;
 	}
 	return fd;

@@ -15,6 +15,9 @@
 #              missing or unwritable directory, unwritable: the program
 #              runs to completion with its native output, and stderr holds
 #              exactly one "bcshim: " line saying why
+#   tree       a bad setting is said once in a tree of exec'd processes,
+#              a child with other settings says its own, and the
+#              environment the program sees is untouched
 set -u
 cd "$(dirname "$0")/.." || exit 0
 top=$(pwd)
@@ -254,6 +257,31 @@ else
 		skip "$k (as nobody)" "$as_nobody"
 	done
 fi
+
+# ---- once per process tree ---------------------------------------------------
+# A refusal is said by the first process of a tree with those settings; an
+# exec'd child whose parent has the engine and the same settings stays
+# quiet, one with other settings speaks; the environment is untouched.
+t=$w/tree
+mkdir -p "$t"
+(cd "$t" && env -i PATH=/usr/bin:/bin BC_MAX_DELAY_US=x LD_PRELOAD="$shim" \
+	sh -c '/bin/true; sh -c "/bin/true; /bin/true" & wait; /bin/true' >out 2>err)
+c=$(grep -c 'bcshim: BC_MAX_DELAY_US=x: not a number' "$t/err")
+[ "$c" = 1 ] && ok "a bad knob is said once in a tree of exec'd processes" ||
+	not_ok "a bad knob is said once in a tree of exec'd processes" "said $c times:" "$(cat "$t/err")"
+(cd "$t" && env -i PATH=/usr/bin:/bin BC_MAX_DELAY_US=x LD_PRELOAD="$shim" \
+	sh -c 'BC_MAX_DELAY_US=y /bin/true; BC_PROFILE=/dev/zero /bin/true' >out 2>err2)
+# The second child has other settings but the same BC_MAX_DELAY_US: only
+# its own new refusal.
+if [ "$(grep -c 'BC_MAX_DELAY_US=x' "$t/err2")" = 1 ] && [ "$(grep -c 'BC_MAX_DELAY_US=y' "$t/err2")" = 1 ] &&
+	[ "$(grep -c 'profile: /dev/zero' "$t/err2")" = 1 ] && [ "$(wc -l <"$t/err2")" = 3 ]; then
+	ok "a child with other settings says its own refusals, not its parent's"
+else
+	not_ok "a child with other settings says its own refusals, not its parent's" "$(cat "$t/err2")"
+fi
+env -i A=1 BC_MAX_DELAY_US=x LD_PRELOAD="$shim" /usr/bin/env >"$t/env" 2>/dev/null
+printf 'A=1\nBC_MAX_DELAY_US=x\nLD_PRELOAD=%s\n' "$shim" >"$t/env.want"
+same "the program's environment is left as it was" "$t/env.want" "$t/env"
 
 # No set-uid root program stays behind in the build tree.
 for x in $ways; do [ -e "$s/$x" ] && chmod u-s "$s/$x"; done

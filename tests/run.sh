@@ -78,6 +78,15 @@ script calibrate
 # bctrial: statistics, equivalence, nondeterminism, errors, suites.
 script trial
 
+# The Python unit tests (unittest, tests/py): bctrial's reports and plot.
+script unittests
+
+# The bcshim command: options, refusals, LD_PRELOAD's equal, --stats.
+script wrapper
+
+# ninja install into scratch directories, and the installed tools run.
+script install
+
 # The libFuzzer harness over the seed corpus plus fixed-seed mutations; it
 # writes new inputs into its first directory, so that one is scratch.
 rm -rf out/tests/fuzz-corpus && mkdir -p out/tests/fuzz-corpus

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Tests of bctrial (trial/bctrial, copied to out/bin/bctrial by ninja),
-# written against its specification.  Builds two preload libraries
+# Tests of the bctrial command (out/bin/bctrial and its package, built by
+# ninja from trial/), written against its specification.  Builds two preload libraries
 # (tests/trial/noop.c: does nothing; tests/trial/corrupt.c: flips one bit of
 # each process's first write to fd 1) and a small C program into
 # out/tests/trial/, runs bctrial on them, and prints TAP ("ok N - name",
@@ -8,8 +8,6 @@
 # Exits 0 whatever the results: the runner counts the TAP.  Progress and the
 # tool's noise go to stderr.
 #
-#   statistics   median of the paired ratios, the sign-test 95% interval
-#                and the adaptive stop rule, on samples worked out by hand
 #   equivalence  noop shim: equivalent (exit 0); corrupt shim: stdout or
 #                files differ (exit 1); nondeterminism (exit 0 or 3)
 #   errors       exit 2 and one "bctrial: " line for each refused case
@@ -20,7 +18,6 @@ cd "$(dirname "$0")/.." || exit 0
 top=$(pwd)
 w=$top/out/tests/trial
 bctrial=$top/out/bin/bctrial
-[ -e "$bctrial" ] || bctrial=$top/trial/bctrial
 bcgcc=$top/out/bin/bc-musl-gcc
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
@@ -118,7 +115,7 @@ error_case() {
 }
 
 if [ ! -e "$bctrial" ]; then
-	not_ok "bctrial exists" "neither out/bin/bctrial nor trial/bctrial"
+	not_ok "bctrial exists" "no out/bin/bctrial (run ninja)"
 	echo "1..$n"
 	exit 0
 fi
@@ -146,110 +143,7 @@ noop=$w/noop.so
 corrupt=$w/corrupt.so
 
 # ---- statistics -------------------------------------------------------------
-
-# The statistics are importable functions.  The ratio of pair i is
-# native_wall_i / batched_wall_i; ratio is their median, ratio_ci the
-# sign-test (binomial(n, 1/2)) 95% interval of the median: the order
-# statistics x(k) and x(n-k+1) (1-based) for the largest k with
-# P(B <= k-1) <= 0.025, B ~ binomial(n, 1/2), so coverage >= 95%:
-#   n   P(B<=0)    P(B<=1)      P(B<=2)       ...            k  interval
-#   6   1/64=.016  7/64=.109                                 1  x(1), x(6)
-#   8   1/256      9/256=.035                                1  x(1), x(8)
-#   9   1/512      10/512=.0195 46/512=.090                  2  x(2), x(8)
-#  10   1/1024     11/1024=.011 56/1024=.055                 2  x(2), x(9)
-#  20   P(B<=5)=21700/1048576=.0207, P(B<=6)=60460/1048576=.058  6  x(6), x(15)
-# The samples: natives and batched walls whose ratios are exact binary
-# fractions, given in a shuffled order so that sorting matters.
-stats_check() {
-	"$py" - "$bctrial" "$1" >>"$2" 2>&1 <<'EOF'
-import sys
-import math
-from importlib.machinery import SourceFileLoader
-
-mod = SourceFileLoader("bctrial", sys.argv[1]).load_module()
-what = sys.argv[2]
-
-
-def close(a, b):
-    return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9)
-
-
-def ratios_of(natives, batched):
-    return [n / b for n, b in zip(natives, batched)]
-
-
-def median(rs):
-    return mod.median(rs)
-
-
-def interval(rs):
-    return tuple(mod.sign_test_interval(rs))
-
-
-def stop(rs):
-    return mod.converged(rs)
-
-
-if what == "median":
-    # ratios 1.5, 0.5, 2, 1.25, 1, 0.75 -> sorted 0.5 0.75 1 1.25 1.5 2,
-    # median (1 + 1.25) / 2 = 1.125
-    natives = [3.0, 1.0, 4.0, 5.0, 2.0, 3.0]
-    batched = [2.0, 2.0, 2.0, 4.0, 2.0, 4.0]
-    rs = ratios_of(natives, batched)
-    if not close(median(rs), 1.125):
-        print("median of %r: %r, want 1.125" % (rs, median(rs)))
-    # odd n: 0.5 2 1 1.5 3 -> 1.5
-    if not close(median([0.5, 2.0, 1.0, 1.5, 3.0, 1.25, 0.75]), 1.25):
-        print("median of 7: %r, want 1.25"
-              % median([0.5, 2.0, 1.0, 1.5, 3.0, 1.25, 0.75]))
-elif what == "ci":
-    cases = [
-        # n = 6: [min, max]
-        ([1.5, 0.5, 2.0, 1.25, 1.0, 0.75], (0.5, 2.0)),
-        # n = 8: x(1), x(8)
-        ([8.0, 1.0, 7.0, 2.0, 6.0, 3.0, 5.0, 4.0], (1.0, 8.0)),
-        # n = 9: x(2), x(8)
-        ([9.0, 1.0, 8.0, 2.0, 7.0, 3.0, 6.0, 4.0, 5.0], (2.0, 8.0)),
-        # n = 10: x(2), x(9)
-        ([10.0, 1.0, 9.0, 2.0, 8.0, 3.0, 7.0, 4.0, 6.0, 5.0], (2.0, 9.0)),
-        # n = 20: x(6), x(15)
-        ([float((7 * i) % 20 + 1) for i in range(20)], (6.0, 15.0)),
-    ]
-    for rs, want in cases:
-        got = interval(rs)
-        if len(got) != 2 or not (close(got[0], want[0])
-                                 and close(got[1], want[1])):
-            print("interval of %r: %r, want %r" % (rs, got, want))
-elif what == "stop":
-    # tight: 8 ratios within +-1% of 1.0: the interval [x(1), x(8)] lies
-    # within +-3% of the median -> stop.
-    tight = [1.0, 1.01, 0.99, 1.005, 0.995, 1.0, 1.002, 0.998]
-    # noisy: the same n, spread +-30% -> go on.
-    noisy = [1.0, 1.3, 0.7, 1.2, 0.8, 1.1, 0.9, 1.05]
-    # tight but only 5 pairs: fewer than 6 -> go on.
-    few = [1.0, 1.0, 1.0, 1.0, 1.0]
-    # 6 pairs: max 1.02, min 0.99 (within 3% of median 1.0) -> stop;
-    # 6 pairs with one at 1.04 (outside +3%) -> go on.
-    six_in = [1.0, 1.02, 0.99, 1.0, 1.01, 1.0]
-    six_out = [1.0, 1.04, 0.99, 1.0, 1.01, 1.0]
-    for rs, want in ((tight, True), (noisy, False), (few, False),
-                     (six_in, True), (six_out, False)):
-        got = stop(rs)
-        if bool(got) != want:
-            print("stop rule on %r: %r, want %r" % (rs, got, want))
-EOF
-}
-
-for what in median ci stop; do
-	: >"$w/stats-$what.problems"
-	stats_check "$what" "$w/stats-$what.problems"
-	case $what in
-	median) name="statistics: median of the paired ratios" ;;
-	ci) name="statistics: sign-test 95% interval (n = 6, 8, 9, 10, 20)" ;;
-	stop) name="statistics: adaptive stop rule (>= 6 pairs, interval within +-3%)" ;;
-	esac
-	verdict "$name" "$w/stats-$what.problems"
-done
+# The statistics are unit tests of the package: tests/py/test_statistics.py.
 
 # ---- equivalence ------------------------------------------------------------
 
@@ -451,9 +345,41 @@ if command -v strace >/dev/null 2>&1; then
 		'"trace" not in r["nondeterministic_parts"]'
 	show trace "$p"
 	verdict "--trace, noop shim, with children: the sequences agree, trace not nondeterministic" "$p"
+	# The engine itself (probes, merged writes), through the normaliser
+	# the engine's harness uses (bctrial/trace.py).
+	trial traceng --runs 2 --json --trace -- sh -c \
+		'for i in 1 2 3 4 5 6; do echo $i >> log; done; dd if=/dev/zero of=z bs=64 count=2000 status=none; cat log'
+	p=$w/traceng.problems
+	: >"$p"
+	want_rc traceng 0 "$p"
+	check_json traceng "$p" 'r["equivalent"] is True' '"trace" in r["compared_parts"]' \
+		'"trace" not in r["nondeterministic_parts"]'
+	show traceng "$p"
+	verdict "--trace, the engine: probes and merged writes normalised, equivalent" "$p"
+	trial tracemusl --musl --runs 2 --json --trace -- "$top/tests/trial/prog.c"
+	p=$w/tracemusl.problems
+	: >"$p"
+	want_rc tracemusl 0 "$p"
+	check_json tracemusl "$p" 'r["equivalent"] is True' '"trace" not in r["nondeterministic_parts"]'
+	show tracemusl "$p"
+	verdict "--trace --musl: the two builds' sequences agree despite their names" "$p"
+	# A call only the batched side makes is a trace difference.
+	trial tracediff --shim "$noop" --runs 2 --json --trace -- sh -c \
+		'if [ -n "$LD_PRELOAD" ]; then exec 3< /etc/hostname; fi; echo x'
+	p=$w/tracediff.problems
+	: >"$p"
+	want_rc tracediff 1 "$p"
+	check_json tracediff "$p" 'r["equivalent"] is False' \
+		'[d["part"] for d in r["differences"]] == ["trace"]' \
+		'"/etc/hostname" in r["differences"][0]["detail"]'
+	show tracediff "$p"
+	verdict "--trace: an extra call on the batched side is a difference" "$p"
 else
 	skip "--trace, noop shim, one process: the normalised strace sequences agree" "no strace"
 	skip "--trace, noop shim, with children: the sequences agree, trace not nondeterministic" "no strace"
+	skip "--trace, the engine: probes and merged writes normalised, equivalent" "no strace"
+	skip "--trace --musl: the two builds' sequences agree despite their names" "no strace"
+	skip "--trace: an extra call on the batched side is a difference" "no strace"
 fi
 
 # The order of the timed runs alternates which side goes first: N1 B1 B2 N2
@@ -614,7 +540,8 @@ error_case "--shim missing: shim not built" noshim "shim not built: $w/no-such.s
 	-- --shim "$w/no-such.so" --runs 2 -- /bin/true
 # The default shim is ../lib/libbcshim.so from bctrial's own directory: a
 # copy of bctrial with no lib next to it has none.
-mkdir -p "$w/lonely/bin" && cp "$bctrial" "$w/lonely/bin/bctrial"
+mkdir -p "$w/lonely/bin" "$w/lonely/share/bctrial" && cp "$bctrial" "$w/lonely/bin/bctrial" &&
+	cp -R "$top/out/share/bctrial/python" "$w/lonely/share/bctrial/"
 bctrial_saved=$bctrial bctrial=$w/lonely/bin/bctrial
 error_case "default shim missing: shim not built" defshim "libbcshim.so" \
 	-- --runs 2 -- /bin/true

@@ -10,11 +10,16 @@
 enum { EXIT_DONE = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_FAULT = 3 };
 enum { MAX_TEXT = 1 << 24 };
 
+#ifndef BCSHIM_VERSION
+#define BCSHIM_VERSION "unknown"
+#endif
+
 static const char usage_text[] =
 	"Usage: bcvm asm SOURCE.bcs [-o OUT.bc]   assemble text into a binary program\n"
 	"       bcvm dis PROGRAM.bc               print its canonical assembly text\n"
 	"       bcvm verify PROGRAM.bc            check it; exit 0 valid, 1 invalid\n"
 	"       bcvm run [OPTION]... PROGRAM      run a text or binary program\n"
+	"       bcvm --version                    print the version\n"
 	"\n"
 	"run options:\n"
 	"  --trace          print each instruction on stderr before it runs\n"
@@ -358,6 +363,10 @@ int main(int argc, char **argv)
 		return usage_error("no command given%s", "");
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_text, stdout);
+		return EXIT_DONE;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("bcvm %s\n", BCSHIM_VERSION);
 		return EXIT_DONE;
 	}
 	if (!strcmp(cmd, "asm"))

@@ -22,7 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define VERSION "1"
+#define VERSION "1"     /* of the JSON table and the profile's comment */
+#ifndef BCSHIM_VERSION
+#define BCSHIM_VERSION "unknown"
+#endif
 #define MARGIN 0.97  /* another executor must beat direct by 3%: a profile
 			never makes things slower */
 
@@ -59,6 +62,7 @@ static const char usage_text[] =
 	"  -o FILE         the profile (default: $BC_PROFILE, else\n"
 	"                  $XDG_CONFIG_HOME/bcshim/profile, else ~/.config/bcshim/profile)\n"
 	"  --help          print this and exit\n"
+	"  --version       print the version and exit\n"
 	"\n"
 	"Exit status: 0 done, 1 a measurement failed, 2 usage or setup error.\n";
 
@@ -763,6 +767,9 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage_text, stdout);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
+			printf("bcshim-calibrate %s\n", BCSHIM_VERSION);
 			return EXIT_OK;
 		}
 	if ((r = parse(argc, argv)))

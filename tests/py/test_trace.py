@@ -1,0 +1,119 @@
+"""The one trace normaliser (bctrial.trace), shared by bctrial --trace and
+the engine's harness (tests/harness/normtrace.py): on small traces written
+by hand in the form strace -f -y prints."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.environ.get("BCTRIAL_PYTHON") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "trial"))
+
+from bctrial import trace  # noqa: E402
+
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+NATIVE = """\
+100 execve("/usr/bin/prog", ["prog"], 0x7ffd1 /* 12 vars */) = 0
+100 openat(AT_FDCWD</w/run1>, "/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY|O_CLOEXEC) = 3</usr/lib/x86_64-linux-gnu/libc.so.6>
+100 close(3</usr/lib/x86_64-linux-gnu/libc.so.6>) = 0
+100 openat(AT_FDCWD</w/run1>, "out", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 3</w/run1/out>
+100 write(3</w/run1/out>, "ab", 2) = 2
+100 write(3</w/run1/out>, "cd", 2) = 2
+100 write(3</w/run1/out>, "ef", 2) = 2
+100 close(3</w/run1/out>) = 0
+100 exit_group(0) = ?
+"""
+
+BATCHED = """\
+200 execve("/usr/bin/prog", ["prog"], 0x7ffd2 /* 13 vars */) = 0
+200 openat(AT_FDCWD</w/run2>, "/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY|O_CLOEXEC) = 3</usr/lib/x86_64-linux-gnu/libc.so.6>
+200 close(3</usr/lib/x86_64-linux-gnu/libc.so.6>) = 0
+200 openat(AT_FDCWD</w/run2>, "/home/u/.config/bcshim/profile", O_RDONLY|O_NONBLOCK|O_CLOEXEC) = -1 ENOENT (No such file or directory)
+200 openat(AT_FDCWD</w/run2>, "out", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 3</w/run2/out>
+200 fcntl(3</w/run2/out>, F_GETFL) = 0x8001 (flags O_WRONLY|O_LARGEFILE)
+200 fstat(3</w/run2/out>, {st_mode=S_IFREG|0644, st_size=0, ...}) = 0
+200 write(3</w/run2/out>, "abcdef", 6) = 6
+200 close(3</w/run2/out>) = 0
+200 exit_group(0) = ?
+"""
+
+
+class Normalise(unittest.TestCase):
+    def norm(self, text, **kw):
+        with tempfile.NamedTemporaryFile("w", suffix=".trace",
+                                         delete=False) as f:
+            f.write(text)
+        try:
+            return trace.normalise(f.name, **kw)
+        finally:
+            os.unlink(f.name)
+
+    def test_writes_merge_and_the_loader_goes(self):
+        n = self.norm(NATIVE, subs=[("/w/run1", "RUN")])
+        self.assertEqual(n[0], "### process 1")
+        self.assertIn("write 3<RUN/out> bytes=6", n)
+        self.assertFalse(any("libc.so" in l for l in n), n)
+        self.assertIn("close 3<RUN/out>", n)
+
+    def test_probes_marked_and_allowed_on_the_bcshim_side(self):
+        n = self.norm(NATIVE, subs=[("/w/run1", "RUN")])
+        b = self.norm(BATCHED, subs=[("/w/run2", "RUN")],
+                      hide=["/bcshim/profile"])
+        self.assertTrue(any(l.startswith("~ fcntl(") for l in b), b)
+        self.assertIsNone(trace.difference(n, b))
+        # ... but not on the native side.
+        self.assertIsNotNone(trace.difference(b, n))
+
+    def test_environment_count_goes(self):
+        n = self.norm(NATIVE)
+        self.assertTrue(any("/* vars */" in l for l in n), n)
+
+    def test_hidden_paths(self):
+        b = self.norm(BATCHED, subs=[("/w/run2", "RUN")])
+        self.assertTrue(any("bcshim/profile" in l for l in b))
+        n = self.norm(NATIVE, subs=[("/w/run1", "RUN")])
+        d = trace.difference(n, b)
+        self.assertIsNotNone(d)
+        self.assertIn("bcshim/profile", d)
+
+    def test_a_different_call_is_a_difference(self):
+        other = NATIVE.replace('"out", O_WRONLY', '"out2", O_WRONLY')
+        d = trace.difference(self.norm(NATIVE), self.norm(other))
+        self.assertIsNotNone(d)
+        self.assertIn("out2", d)
+
+    def test_children_are_named_by_their_place(self):
+        text = NATIVE.replace(
+            "100 exit_group(0) = ?\n",
+            "100 clone(child_stack=NULL, flags=SIGCHLD) = 101\n"
+            "101 exit_group(3) = ?\n"
+            "100 wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL)"
+            " = 101\n100 exit_group(0) = ?\n")
+        n = self.norm(text)
+        self.assertIn("### process 1.1", n)
+        self.assertTrue(any(l.startswith("wait4(") and l.endswith("= P1.1")
+                            for l in n), n)
+
+
+class HarnessCommand(unittest.TestCase):
+    """tests/harness/normtrace.py is the same normaliser."""
+
+    def test_same_output(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "t")
+            with open(path, "w") as f:
+                f.write(BATCHED)
+            r = subprocess.run(
+                [sys.executable, os.path.join(TOP, "tests", "harness",
+                                              "normtrace.py"),
+                 "--sub", "/w/run2=RUN", "--hide", "/bcshim/profile", path],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout.splitlines(), trace.normalise(
+                path, [("/w/run2", "RUN")], hide=["/bcshim/profile"]))
+
+
+if __name__ == "__main__":
+    unittest.main()
