@@ -439,7 +439,7 @@ static const char *const why_key[] = {
 };
 static const char *const why_text[] = {
 	"BC_MAX_DELAY_US is 0",
-	"a close, where libc's own uses of fds are not seen (glibc)",
+	"a close, while the net did not catch libc's own uses of fds (glibc)",
 	"an exec was under way",
 	"the process shares writable memory with another",
 	"a seccomp filter may make any call fail",
@@ -662,8 +662,8 @@ static void summary(const char *file, long offset, const double io0[2], const do
 		if (unseen >= 1)
 			fprintf(stderr, "  at least %.0f writes went past the engine unseen\n", unseen);
 		if (!strcmp(way, "glibc-preload"))
-			fprintf(stderr, "  (glibc: only calls through libc's wrapped functions are seen;\n"
-					"  libc's own, stdio's writes among them, go straight to the kernel)\n");
+			fprintf(stderr, "  (glibc: libc's own calls, stdio's writes among them, are seen only\n"
+					"  when the net catches them, while calls are pending)\n");
 	}
 }
 
