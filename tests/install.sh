@@ -133,8 +133,10 @@ int main(void)
 	return 0;
 }
 EOF
+# With the build's sanitizers: an instrumented libbc needs their runtime.
+san=$(var san)
 # shellcheck disable=SC2086
-if cc -o "$w/usebc" "$w/usebc.c" $flags 2>"$w/usebc.log"; then
+if cc $san -o "$w/usebc" "$w/usebc.c" $flags 2>"$w/usebc.log"; then
 	o=$(LD_LIBRARY_PATH=$lib "$w/usebc" 2>&1)
 	[ -n "$o" ] && [ "$o" = "$(printf '%s' "$o" | tr -d ' ')" ] ||
 		echo "the program printed '$o', want a status name" >>"$p"

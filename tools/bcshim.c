@@ -682,7 +682,9 @@ static void run(char **argv)
 int main(int argc, char **argv)
 {
 	const char *level = NULL, *executor = NULL, *delay = NULL, *bytes = NULL;
-	const char *profile = NULL, *stats_file = NULL, *lib = NULL;
+	const char *profile = NULL, *stats_file = NULL;
+	/* Static: the path stays reachable until the exec or the exit. */
+	static const char *lib;
 	char *file, interp[PATH_MAX], tmp[PATH_MAX] = "";
 	const char *why;
 	int stats = 0, i;
@@ -752,14 +754,15 @@ int main(int argc, char **argv)
 		say("%s: %s", argv[0], strerror(e));
 		return e == ENOENT ? EXIT_NOTFOUND : EXIT_CANNOT;
 	}
-	if ((why = refusal(file, interp, sizeof interp, 0))) {
+	why = refusal(file, interp, sizeof interp, 0);
+	free(file);
+	if (why) {
 		if (interp[0])
 			say("refusing %s: its interpreter %s: %s", argv[0], interp, why);
 		else
 			say("refusing %s: %s", argv[0], why);
 		return EXIT_CANNOT;
 	}
-	free(file);
 
 	preload(lib);
 	if (level)
