@@ -341,6 +341,20 @@ hidden int __bc_sud_open(void);
 hidden void __bc_sud_close(int opened);
 /* SIGSYS from the net: handled (1), or another SIGSYS (0). */
 hidden int __bc_sud_trap(const void *si, void *uc);
+/* A handler the engine does not wrap (a realtime signal's) blocks
+ * SIGSYS: the net blocks no call from now on. */
+hidden void __bc_sud_distrust(void);
+
+/* The kernel's ucontext on x86_64, as far as the mask that a handler's
+ * return restores (glibc's and musl's ucontext_t agree). */
+struct kucontext {
+	unsigned long flags;
+	void *link;
+	struct { void *sp; int flags; unsigned long size; } stack;
+	unsigned long mcontext[32];
+	unsigned long sigmask;
+};
+_Static_assert(offsetof(struct kucontext, sigmask) == 296, "uc_sigmask");
 /* musl's __synccall begins (every other thread will be stopped, one
  * perhaps inside the engine): settle and keep the lock, every thread's
  * calls going raw, until it ends; then forget the fds (calls were not

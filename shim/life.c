@@ -285,7 +285,8 @@ hidden void __bc_engine_settle(int reason)
 
 hidden void __bc_engine_unseen(long nr)
 {
-	__bc_seen(nr);
+	if (nr >= 0)
+		__bc_seen(nr);
 	if (__bc_depth)
 		return;
 	__bc_depth++;

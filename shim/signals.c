@@ -37,17 +37,6 @@ hidden void __bc_restore_rt(void);
 hidden __thread int __bc_in_handler;
 hidden __thread unsigned long __bc_postponed;
 
-/* The kernel's ucontext on x86_64, as far as the mask that a handler's
- * return restores (glibc's and musl's ucontext_t agree). */
-struct kucontext {
-	unsigned long flags;
-	void *link;
-	struct { void *sp; int flags; unsigned long size; } stack;
-	unsigned long mcontext[32];
-	unsigned long sigmask;
-};
-_Static_assert(offsetof(struct kucontext, sigmask) == 296, "uc_sigmask");
-
 static const unsigned long fatal_set =
 	1UL << (SIGHUP - 1) | 1UL << (SIGINT - 1) | 1UL << (SIGQUIT - 1) |
 	1UL << (SIGILL - 1) | 1UL << (SIGABRT - 1) | 1UL << (SIGBUS - 1) |
@@ -251,10 +240,15 @@ static void act_default(int sig, unsigned long h, siginfo_t *si, void *uc, int m
 
 static void call_handler(unsigned long h, int sig, siginfo_t *si, void *uc)
 {
+	/* Its mask may block SIGSYS, which the net must never raise then;
+	 * its calls are raw anyway (after a settle, or at a blocked one). */
+	int opened = __bc_sud_open();
+
 	if (h & RUN_SIGINFO)
 		((void (*)(int, siginfo_t *, void *))(h & RUN_HANDLER))(sig, si, uc);
 	else
 		((void (*)(int))(h & RUN_HANDLER))(sig);
+	__bc_sud_close(opened);
 }
 
 /* A handler is a user-space address; SIG_DFL and SIG_IGN are 0 and 1. */
@@ -426,8 +420,12 @@ hidden long __bc_sigaction(int sig, const void *act, void *oact, long size, int 
 
 	/* SIGKILL and SIGSTOP fail in the kernel; libc's own signals (32,
 	 * 33) and the realtime ones are left alone. */
-	if (size != 8 || sig < 1 || sig > 31 || sig == SIGKILL || sig == SIGSTOP)
+	if (size != 8 || sig < 1 || sig > 31 || sig == SIGKILL || sig == SIGSTOP) {
+		/* A realtime signal's handler runs unwrapped (sud.c). */
+		if (k && callable(k->handler) && in(k->mask, SIGSYS))
+			__bc_sud_distrust();
 		return __bc_raw6(SYS_rt_sigaction, sig, (long)act, (long)oact, size, 0, 0);
+	}
 	if (!__bc_owner(bypassed)) {
 		/* A child sharing the memory: its own table, the records read. */
 		r = __bc_raw6(SYS_rt_sigaction, sig, (long)k, (long)&prev, 8, 0, 0);

@@ -39,29 +39,46 @@
 extern const char __ehdr_start[] hidden, __etext[] hidden;
 
 static char selector;
-/* The process whose arming thread this is (0: none), and why not. */
-static long armed_pid;
+/* The process whose arming thread this is (0: none), and the one that
+ * could not arm it (asked once). */
+static long armed_pid, failed_pid;
 static __thread char arming_thread;
 static const char *state = "not armed";
 /* The batch under way may block calls on the arming thread. */
 static int batch_blocks;
+/* A handler the engine does not wrap may block SIGSYS: never block. */
+static int distrusted;
 
-hidden void __bc_sud_arm(void)
+/* For pid, the process that runs it now (a fork the engine did not see
+ * leaves the engine's owner stale: the pid is asked, not assumed). */
+static void arm(long pid)
 {
 	long r;
 
-	if (!E.cfg.sud || armed_pid == E.owner)
+	if (pid == failed_pid)
 		return;
-	armed_pid = E.owner;
 	r = __bc_raw6(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON,
 		      (long)__ehdr_start, __etext - __ehdr_start, (long)&selector, 0);
 	if (r < 0) {
 		state = r == -EINVAL ? "the kernel has no syscall user dispatch" : "refused";
-		armed_pid = -1;
+		failed_pid = pid;
 		return;
 	}
+	armed_pid = pid;
 	arming_thread = 1;
 	state = "on";
+}
+
+hidden void __bc_sud_arm(void)
+{
+	if (E.cfg.sud)
+		arm(E.owner);
+}
+
+hidden void __bc_sud_distrust(void)
+{
+	distrusted = 1;
+	state = "off: a realtime signal's handler blocks SIGSYS";
 }
 
 hidden const char *__bc_sud_state(void)
@@ -72,15 +89,17 @@ hidden const char *__bc_sud_state(void)
 hidden int __bc_sud_batch(void)
 {
 	uint64_t mask;
+	long pid;
 
 	batch_blocks = 0;
-	if (!E.cfg.sud || E.threaded)
+	if (!E.cfg.sud || E.threaded || distrusted)
 		return 0;
-	if (armed_pid != E.owner)
-		__bc_sud_arm();  /* a fork child */
-	if (armed_pid != E.owner || !arming_thread)
+	E.n.probes += 3;
+	pid = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	if (armed_pid != pid)
+		arm(pid);  /* a fork child */
+	if (armed_pid != pid || !arming_thread)
 		return 0;
-	E.n.probes += 2;
 	if (__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&mask, 8, 0, 0) ||
 	    (mask >> (SIGSYS - 1) & 1) || !__bc_signal_ours(SIGSYS))
 		return 0;
@@ -108,29 +127,50 @@ hidden int __bc_sud_open(void)
 
 hidden void __bc_sud_close(int opened)
 {
-	if (opened)
-		__bc_sud_update(__atomic_load_n(&E.busy, __ATOMIC_ACQUIRE));
+	if (!opened)
+		return;
+	__bc_sud_update(__atomic_load_n(&E.busy, __ATOMIC_SEQ_CST));
+	/* A flush on another thread (the timer's) may have emptied the
+	 * engine since: its ALLOW must not be overwritten. */
+	if (!__atomic_load_n(&E.busy, __ATOMIC_SEQ_CST))
+		__atomic_store_n(&selector, SELECT_ALLOW, __ATOMIC_SEQ_CST);
 }
 
-/* The kernel's register file in a signal frame, as far as rip. */
+/* The kernel's register file in a signal frame. */
 enum { GREG_RAX = 13, GREG_RIP = 16 };
+
+/* Is rip just past a system call instruction: syscall, int $0x80 or
+ * sysenter? */
+static int after_call(unsigned long rip)
+{
+	uint16_t op = *(const uint16_t *)(rip - 2);
+
+	return op == 0x050f || op == 0x80cd || op == 0x340f;
+}
 
 hidden int __bc_sud_trap(const void *si, void *uc)
 {
 	const siginfo_t *info = si;
-	unsigned long *gregs = (unsigned long *)((char *)uc + 40);
-	/* si_syscall, si_arch: the kernel's SIGSYS layout. */
+	struct kucontext *k = uc;
+	unsigned long *gregs = (unsigned long *)k->mcontext;
+	/* si_call_addr, si_syscall, si_arch: the kernel's SIGSYS layout. */
+	unsigned long addr = *(const unsigned long *)((const char *)si + 16);
 	int nr = *(const int *)((const char *)si + 24);
 	unsigned arch = *(const unsigned *)((const char *)si + 28);
+	uint64_t mask = k->sigmask | 1UL << (SIGSYS - 1);
 
-	if (info->si_code != SYS_USER_DISPATCH)
+	/* Only a call the net stopped: a SIGSYS sent with this si_code is
+	 * the program's. */
+	if (info->si_code != SYS_USER_DISPATCH || addr != gregs[GREG_RIP] || !after_call(addr))
 		return 0;
-	__atomic_store_n(&selector, SELECT_ALLOW, __ATOMIC_RELEASE);
+	__atomic_store_n(&selector, SELECT_ALLOW, __ATOMIC_SEQ_CST);
 	batch_blocks = 0;
-	if (arch == ARCH_X86_64)
-		__bc_engine_unseen(nr);
-	/* The call again, at its syscall instruction (two bytes, as is
-	 * int $0x80), its number back in rax where the kernel left -ENOSYS. */
+	/* The stand-in blocks every signal; the settle may wait (a full
+	 * pipe), where the program would have taken them. */
+	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, 8, 0, 0);
+	__bc_engine_unseen(arch == ARCH_X86_64 ? nr : -1);
+	/* The call again, at its instruction (two bytes, each of them), its
+	 * number back in rax where the kernel left -ENOSYS. */
 	gregs[GREG_RIP] -= 2;
 	gregs[GREG_RAX] = nr;
 	return 1;
