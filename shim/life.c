@@ -294,10 +294,14 @@ hidden void __bc_engine_unseen(long nr)
 	E.n.unseen++;
 	__bc_settle_all(FL_UNSEEN, nr);
 	/* What it did is unknown: the next deferral learns afresh what an
-	 * unseen call may change (fds, credentials, mappings, a filter). */
+	 * unseen call may change (fds, credentials, a filter, and the maps
+	 * if it could map memory). */
 	E.fdgen++;
 	E.euid = -1;
-	E.maps_unknown = 1;
+	if (nr < 0 || nr == SYS_mmap || nr == SYS_mremap || nr == SYS_mprotect ||
+	    nr == SYS_shmat || nr == SYS_remap_file_pages || nr == SYS_io_uring_setup ||
+	    nr == SYS_clone || nr == SYS_clone3 || nr == SYS_fork || nr == SYS_vfork)
+		E.maps_unknown = 1;
 	E.filter_unknown = 1;
 	__bc_unlock();
 	__bc_leave();
