@@ -14,6 +14,9 @@
 #include "raw.h"
 #include "stats.h"
 
+/* glibc's rewritten sites, for the report (rewrite.c; not in a musl build). */
+hidden void __bc_rewrite_put(void) __attribute__((__weak__));
+
 #define E __bc_e
 
 static const char *way start_data;
@@ -146,7 +149,10 @@ static void report(uint64_t total)
 	field("max_bytes", E.cfg.max_bytes);
 	__bc_put(",\"on_mispredict\":\"");
 	__bc_put(E.cfg.abort ? "abort" : "report");
-	__bc_put("\"}");
+	__bc_put("\"");
+	if (__bc_rewrite_put)
+		__bc_rewrite_put();
+	__bc_put("}");
 }
 
 hidden void __bc_engine_start(int close_ok, const char *how)

@@ -18,6 +18,7 @@
 #include "opaque.h"
 #include "wrapped.h"
 #include "raw.h"
+#include "rewrite.h"
 #include "stats.h"
 
 /* Resolved at run time from whichever libc is loaded; the library itself
@@ -181,6 +182,18 @@ hidden void *__bc_opaque_slow(long i, long a3)
 
 typedef long (*fn6)(long, long, long, long, long, long);
 
+/* libc's function i, for a call already through the engine: the
+ * rewritten sites it reaches must not take it there again. */
+static inline long real_call(int i, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	long r;
+
+	__bc_wrapped++;
+	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	__bc_wrapped--;
+	return r;
+}
+
 static long errno_ret(long r)
 {
 	if ((unsigned long)r > -4096UL) {
@@ -200,7 +213,7 @@ static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, l
 
 	if (__bc_before(nr, a, &r))
 		return errno_ret(r);
-	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	r = real_call(i, a0, a1, a2, a3, a4, a5);
 	__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
 	return r;
 }
@@ -214,7 +227,7 @@ long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
 	if (__bc_passes(nr)) {
 		__bc_seen(nr);
-		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+		return real_call(i, a0, a1, a2, a3, a4, a5);
 	}
 	return through_engine(nr, i, a0, a1, a2, a3, a4, a5);
 }
@@ -303,11 +316,11 @@ int futimens(int fd, const struct timespec *t)
 		return ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
 	if (__bc_passes(SYS_utimensat)) {
 		__bc_seen(SYS_utimensat);
-		return ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
+		return real_call(R_futimens, fd, (long)t, 0, 0, 0, 0);
 	}
 	if (__bc_before(SYS_utimensat, a, &r))
 		return errno_ret(r);
-	r = ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
+	r = real_call(R_futimens, fd, (long)t, 0, 0, 0, 0);
 	__bc_after(SYS_utimensat, a, r == -1 ? -*__errno_location() : r);
 	return r;
 }
@@ -321,11 +334,11 @@ static int fadvise(int i, int fd, off_t o, off_t n, int adv)
 		return ((fn6)real(i))(fd, o, n, adv, 0, 0);
 	if (__bc_passes(SYS_fadvise64)) {
 		__bc_seen(SYS_fadvise64);
-		return ((fn6)real(i))(fd, o, n, adv, 0, 0);
+		return real_call(i, fd, o, n, adv, 0, 0);
 	}
 	if (__bc_before(SYS_fadvise64, a, &r))
 		return -r;
-	r = ((fn6)real(i))(fd, o, n, adv, 0, 0);
+	r = real_call(i, fd, o, n, adv, 0, 0);
 	__bc_after(SYS_fadvise64, a, -r);
 	return r;
 }
@@ -471,6 +484,8 @@ __attribute__((__constructor__(101))) static void arm(void)
 	__bc_engine_start(musl_way, musl_way ? "musl-preload" : "glibc-preload");
 	if (musl_way)
 		__bc_set_entry(&ops);
+	else
+		__bc_rewrite();
 }
 
 /* Unloaded, or the end of exit's handlers: nothing may wait any longer. */
