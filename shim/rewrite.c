@@ -117,19 +117,6 @@ static int each(struct dl_phdr_info *i, size_t size, void *arg)
 	return 0;
 }
 
-/* The executable segment holding [a, a+n), or NULL. */
-static const ElfW(Phdr) *text_of(const struct found *f, int k, uintptr_t a, size_t n)
-{
-	for (int p = 0; p < f->phnum[k]; p++) {
-		const ElfW(Phdr) *ph = &f->ph[k][p];
-		uintptr_t lo = f->base[k] + ph->p_vaddr;
-
-		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && a >= lo && a + n <= lo + ph->p_filesz)
-			return ph;
-	}
-	return NULL;
-}
-
 static int prot_of(const ElfW(Phdr) *ph)
 {
 	return (ph->p_flags & PF_R ? PROT_READ : 0) | (ph->p_flags & PF_W ? PROT_WRITE : 0) |
@@ -148,119 +135,185 @@ static void put32(unsigned char *p, uint32_t v)
 	p[0] = v, p[1] = v >> 8, p[2] = v >> 16, p[3] = v >> 24;
 }
 
-/* Rewrite object k's sites, all or none; NULL, or why not. */
-static const char *rewrite(const struct found *f, int k)
+/* What rewriting object k takes: the span of its sites, its executable
+ * segment, and where its stubs go (slot: the entry's address). */
+struct plan {
+	uintptr_t lo, hi, stubs, slot;
+	const ElfW(Phdr) *seg;
+};
+
+/* Check object k's sites; NULL, or why it cannot be rewritten. */
+static const char *check(const struct found *f, int k, struct plan *p)
 {
 	const struct bc_site_obj *o = &__bc_site_objs[k];
 	const struct bc_site *s = &__bc_sites[o->first];
-	uintptr_t base = f->base[k], lo = (uintptr_t)-1, hi = 0, region = 0, size;
-	const ElfW(Phdr) *seg = NULL;
-	unsigned long all = -1UL, old;
-	long r;
+	uintptr_t base = f->base[k], lo, hi;
 
 	if (!o->n)
 		return "no site proven";
+	/* One executable segment (glibc has one) holds them all. */
+	for (int i = 0; i < f->phnum[k] && !p->seg; i++)
+		if (f->ph[k][i].p_type == PT_LOAD && (f->ph[k][i].p_flags & PF_X) &&
+		    s[0].off >= f->ph[k][i].p_vaddr && s[0].off < f->ph[k][i].p_vaddr + f->ph[k][i].p_filesz)
+			p->seg = &f->ph[k][i];
+	if (!p->seg)
+		return "a site outside the executable segment";
+	lo = base + p->seg->p_vaddr;
+	hi = lo + p->seg->p_filesz;
+	p->lo = (uintptr_t)-1;
 	for (unsigned i = 0; i < o->n; i++) {
 		const unsigned char *b = (const unsigned char *)(base + s[i].off);
-		const ElfW(Phdr) *ph = text_of(f, k, base + s[i].off, 7);
+		uint32_t nr = s[i].nr;
 
-		/* One executable segment (glibc has one): one span to unprotect. */
-		if (!ph || (seg && ph != seg))
+		if ((uintptr_t)b < lo || (uintptr_t)b + 7 > hi)
 			return "a site outside the executable segment";
-		seg = ph;
-		if (b[0] != 0xb8 || b[1] != (s[i].nr & 0xff) || b[2] != ((s[i].nr >> 8) & 0xff) ||
-		    b[3] != ((s[i].nr >> 16) & 0xff) || b[4] != (s[i].nr >> 24) || b[5] != 0x0f || b[6] != 0x05)
+		if (b[0] != 0xb8 || b[1] != (nr & 0xff) || b[2] != ((nr >> 8) & 0xff) ||
+		    b[3] != ((nr >> 16) & 0xff) || b[4] != (nr >> 24) || b[5] != 0x0f || b[6] != 0x05)
 			return "a site's bytes differ from the proven ones";
-		if (base + s[i].off < lo)
-			lo = base + s[i].off;
-		if (base + s[i].off + 7 > hi)
-			hi = base + s[i].off + 7;
+		if ((uintptr_t)b < p->lo)
+			p->lo = (uintptr_t)b;
+		if ((uintptr_t)b + 7 > p->hi)
+			p->hi = (uintptr_t)b + 7;
 	}
+	return NULL;
+}
 
-	/* The stubs within a rel32 of every site: first where the kernel
-	 * puts it when asked for just below the object, then just above. */
-	size = (8 + (size_t)o->n * STUB + 4095) & ~(size_t)4095;
-	for (int t = 0; t < 2 && !region; t++) {
-		uintptr_t hint = t ? (base + seg->p_vaddr + seg->p_memsz + (1 << 20) + 4095) & ~(uintptr_t)4095 :
-				     ((base + seg->p_vaddr) & ~(uintptr_t)4095) - size - (1 << 20);
+/* size bytes of stubs within a rel32 of [lo, hi): where the kernel puts
+ * them when asked for just below, then just above; 0 if neither is near. */
+static uintptr_t map_stubs(uintptr_t lo, uintptr_t hi, size_t size)
+{
+	for (int t = 0; t < 2; t++) {
+		uintptr_t hint = t ? ((hi + 4095) & ~(uintptr_t)4095) + (1 << 20) :
+				     (lo & ~(uintptr_t)4095) - size - (1 << 20);
+		long r = __bc_raw6(SYS_mmap, hint, size, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-		r = __bc_raw6(SYS_mmap, hint, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if ((unsigned long)r > -4096UL)
-			return "no memory for the stubs";
-		if (near(r, lo) && near(r + size, hi))
-			region = r;
-		else
-			__bc_raw6(SYS_munmap, r, size, 0, 0, 0, 0);
+			return 0;
+		if (near(r, lo) && near(r + size, hi) && near(r, hi) && near(r + size, lo))
+			return r;
+		__bc_raw6(SYS_munmap, r, size, 0, 0, 0, 0);
 	}
-	if (!region)
-		return "no room for the stubs within 2 GiB";
-	*(void (**)(void))region = __bc_site_entry;
-	for (unsigned i = 0; i < o->n; i++) {
-		unsigned char *p = (unsigned char *)region + 8 + i * STUB;
-		uintptr_t site = base + s[i].off;
-		static const unsigned char head[5] = { 0x48, 0x8d, 0x64, 0x24, 0x80 };
-		static const unsigned char tail[8] = { 0x48, 0x8d, 0xa4, 0x24, 0x80, 0, 0, 0 };
+	return 0;
+}
 
-		/* lea -128(%rsp),%rsp: the call below must not touch the red
-		 * zone; mov $nr,%eax; call *entry(%rip); lea 128(%rsp),%rsp;
-		 * jmp site+7.  lea keeps the flags. */
-		__builtin_memcpy(p, head, 5);
-		p[5] = 0xb8;
-		put32(p + 6, s[i].nr);
-		p[10] = 0xff, p[11] = 0x15;
-		put32(p + 12, (uint32_t)(region - (uintptr_t)(p + 16)));
-		__builtin_memcpy(p + 16, tail, 8);
-		p[24] = 0xe9;
-		put32(p + 25, (uint32_t)(site + 7 - (uintptr_t)(p + 29)));
-		p[29] = p[30] = p[31] = 0xcc;
-	}
-	if (__bc_raw6(SYS_mprotect, region, size, PROT_READ | PROT_EXEC, 0, 0, 0)) {
-		__bc_raw6(SYS_munmap, region, size, 0, 0, 0, 0);
-		return "cannot make the stubs executable";
-	}
+/* Object k's stubs at p->stubs: lea -128(%rsp),%rsp (the call below must
+ * not touch the red zone; lea keeps the flags); mov $nr,%eax;
+ * call *slot(%rip); lea 128(%rsp),%rsp; jmp site+7. */
+static void write_stubs(const struct found *f, int k, const struct plan *p)
+{
+	static const unsigned char stub[STUB] = {
+		0x48, 0x8d, 0x64, 0x24, 0x80, 0xb8, 0, 0, 0, 0, 0xff, 0x15, 0, 0, 0, 0,
+		0x48, 0x8d, 0xa4, 0x24, 0x80, 0, 0, 0, 0xe9, 0, 0, 0, 0, 0xcc, 0xcc, 0xcc,
+	};
+	const struct bc_site_obj *o = &__bc_site_objs[k];
+	const struct bc_site *s = &__bc_sites[o->first];
 
-	/* The sites' pages writable, not executable, for as long as it takes;
-	 * no handler may run libc's code meanwhile. */
-	lo &= ~(uintptr_t)4095;
-	hi = (hi + 4095) & ~(uintptr_t)4095;
-	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8, 0, 0);
-	if (__bc_raw6(SYS_mprotect, lo, hi - lo, PROT_READ | PROT_WRITE, 0, 0, 0)) {
-		__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8, 0, 0);
-		__bc_raw6(SYS_munmap, region, size, 0, 0, 0, 0);
-		return "cannot write libc's text";
-	}
 	for (unsigned i = 0; i < o->n; i++) {
-		unsigned char *b = (unsigned char *)(base + s[i].off);
+		unsigned char *b = (unsigned char *)p->stubs + i * STUB;
+
+		__builtin_memcpy(b, stub, STUB);
+		put32(b + 6, s[i].nr);
+		put32(b + 12, (uint32_t)(p->slot - (uintptr_t)(b + 16)));
+		put32(b + 25, (uint32_t)(f->base[k] + s[i].off + 7 - (uintptr_t)(b + 29)));
+	}
+}
+
+/* Object k's sites become jmps to its stubs; signals blocked.  NULL, or
+ * why not (then nothing was written). */
+static const char *patch(const struct found *f, int k, const struct plan *p)
+{
+	const struct bc_site_obj *o = &__bc_site_objs[k];
+	const struct bc_site *s = &__bc_sites[o->first];
+	uintptr_t lo = p->lo & ~(uintptr_t)4095, hi = (p->hi + 4095) & ~(uintptr_t)4095;
+
+	/* Writable and not executable, for as long as it takes. */
+	if (__bc_raw6(SYS_mprotect, lo, hi - lo, PROT_READ | PROT_WRITE, 0, 0, 0))
+		return "cannot write the text";
+	for (unsigned i = 0; i < o->n; i++) {
+		unsigned char *b = (unsigned char *)(f->base[k] + s[i].off);
 
 		b[0] = 0xe9;
-		put32(b + 1, (uint32_t)(region + 8 + i * STUB - (uintptr_t)(b + 5)));
+		put32(b + 1, (uint32_t)(p->stubs + i * STUB - (uintptr_t)(b + 5)));
 		b[5] = 0x66, b[6] = 0x90;
 	}
-	r = __bc_raw6(SYS_mprotect, lo, hi - lo, prot_of(seg), 0, 0, 0);
-	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8, 0, 0);
-	if (r) {
+	if (__bc_raw6(SYS_mprotect, lo, hi - lo, prot_of(p->seg), 0, 0, 0)) {
 		/* Not executable: the process could not go on. */
 		__bc_say("cannot make libc's text executable again");
 		__bc_raw6(SYS_exit_group, 127, 0, 0, 0, 0, 0);
 	}
-	done[k] = o->n;
 	return NULL;
 }
 
 hidden void __bc_rewrite(void)
 {
 	struct found f = { 0 };
+	struct plan p[MAXOBJ] = { 0 };
+	uintptr_t lo = (uintptr_t)-1, hi = 0, region;
+	unsigned total = 0, k, nobj = __bc_nsite_objs < MAXOBJ ? __bc_nsite_objs : MAXOBJ;
+	unsigned long all = -1UL, old;
+	size_t size;
 
 	if (!dl_iterate_phdr) {
 		why_all = "no dl_iterate_phdr";
 		return;
 	}
 	dl_iterate_phdr(each, &f);
-	for (unsigned k = 0; k < __bc_nsite_objs && k < MAXOBJ; k++)
-		if (f.base[k])
-			why[k] = rewrite(&f, k);
-		else if (!why[k])
-			why[k] = "not loaded";
+	for (k = 0; k < nobj; k++) {
+		if (!f.base[k]) {
+			if (!why[k])
+				why[k] = "not loaded";
+		} else if (!(why[k] = check(&f, k, &p[k]))) {
+			total += __bc_site_objs[k].n;
+			lo = p[k].lo < lo ? p[k].lo : lo;
+			hi = p[k].hi > hi ? p[k].hi : hi;
+		}
+	}
+	if (!total)
+		return;
+	/* One mapping for every object's stubs if one is near them all (the
+	 * loader maps libc and ld.so close together), else one each. */
+	size = (8 + (size_t)total * STUB + 4095) & ~(size_t)4095;
+	if ((region = map_stubs(lo, hi, size))) {
+		*(void (**)(void))region = __bc_site_entry;
+		for (k = 0, total = 0; k < nobj; k++)
+			if (!why[k]) {
+				p[k].slot = region;
+				p[k].stubs = region + 8 + (size_t)total * STUB;
+				total += __bc_site_objs[k].n;
+				write_stubs(&f, k, &p[k]);
+			}
+		if (__bc_raw6(SYS_mprotect, region, size, PROT_READ | PROT_EXEC, 0, 0, 0)) {
+			__bc_raw6(SYS_munmap, region, size, 0, 0, 0, 0);
+			for (k = 0; k < nobj; k++)
+				if (!why[k])
+					why[k] = "cannot make the stubs executable";
+		}
+	} else {
+		for (k = 0; k < nobj; k++) {
+			if (why[k])
+				continue;
+			size = (8 + (size_t)__bc_site_objs[k].n * STUB + 4095) & ~(size_t)4095;
+			if (!(region = map_stubs(p[k].lo, p[k].hi, size))) {
+				why[k] = "no room for the stubs within 2 GiB";
+				continue;
+			}
+			*(void (**)(void))region = __bc_site_entry;
+			p[k].slot = region;
+			p[k].stubs = region + 8;
+			write_stubs(&f, k, &p[k]);
+			if (__bc_raw6(SYS_mprotect, region, size, PROT_READ | PROT_EXEC, 0, 0, 0)) {
+				__bc_raw6(SYS_munmap, region, size, 0, 0, 0, 0);
+				why[k] = "cannot make the stubs executable";
+			}
+		}
+	}
+	/* No handler may run libc's code while its pages are not executable. */
+	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8, 0, 0);
+	for (k = 0; k < nobj; k++)
+		if (!why[k] && !(why[k] = patch(&f, k, &p[k])))
+			done[k] = __bc_site_objs[k].n;
+	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8, 0, 0);
 }
 
 /* The report's "sites": {"libc":N,...}, or the reason instead of N. */
