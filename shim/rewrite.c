@@ -33,6 +33,7 @@ enum { STUB = 32, MAXOBJ = 4 };
 static unsigned done[MAXOBJ];
 static const char *why[MAXOBJ];
 static const char *why_all;
+static int ran;
 
 /* The number and arguments of a rewritten site's call, from site.S. */
 hidden long __bc_site_call(long nr, const long a[6])
@@ -41,12 +42,19 @@ hidden long __bc_site_call(long nr, const long a[6])
 	 * the engine's, and a handler's that interrupted it go straight. */
 	if (!__bc_on || __bc_depth || __bc_wrapped)
 		return __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-	/* A posix_spawn or vfork child sharing this memory: nothing of the
-	 * engine, but the program's dispositions. */
-	if (__bc_vforked && !__bc_owner(0)) {
-		if (nr == SYS_rt_sigaction)
-			return __bc_entry_call(nr, a, BC_CALL_BYPASSED);
-		return __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (__bc_vforked) {
+		/* A posix_spawn or vfork child sharing this memory: nothing of
+		 * the engine, but the program's dispositions. */
+		if (!__bc_owner(0)) {
+			if (nr == SYS_rt_sigaction)
+				return __bc_entry_call(nr, a, BC_CALL_BYPASSED);
+			return __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		}
+		/* The parent, inside posix_spawn or system before the child
+		 * exists (the engine would take it for gone, and the child for
+		 * the owner), or after it: only a wait tells which. */
+		if (nr != SYS_wait4 && nr != SYS_waitid)
+			return __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	}
 	return __bc_entry_call(nr, a, 0);
 }
@@ -254,6 +262,7 @@ hidden void __bc_rewrite(void)
 	unsigned long all = -1UL, old;
 	size_t size;
 
+	ran = 1;
 	if (!dl_iterate_phdr) {
 		why_all = "no dl_iterate_phdr";
 		return;
@@ -320,6 +329,8 @@ hidden void __bc_rewrite(void)
 hidden void __bc_rewrite_put(void)
 {
 	__bc_put(",\"sites\":");
+	if (!ran)
+		why_all = "not the glibc way";
 	if (why_all) {
 		__bc_put("\"");
 		__bc_put_str(why_all);
