@@ -341,6 +341,10 @@ hidden int __bc_sud_open(void);
 hidden void __bc_sud_close(int opened);
 /* SIGSYS from the net: handled (1), or another SIGSYS (0). */
 hidden int __bc_sud_trap(const void *si, void *uc);
+/* Per thread: a wrapper of preload.c is calling libc's function, its
+ * call already through the engine: the rewritten sites it reaches go
+ * straight (rewrite.c). */
+extern hidden __thread int __bc_wrapped;
 /* A handler the engine does not wrap (a realtime signal's) blocks
  * SIGSYS: the net blocks no call from now on. */
 hidden void __bc_sud_distrust(void);
@@ -499,10 +503,10 @@ hidden void __bc_timer_retire(void);
 /* Another thread is starting: see bc_engine.threaded. */
 hidden void __bc_engine_threaded(void);
 
-/* A MAP_SHARED mapping, or a System V segment attached (flags -1): while
- * the process shares writable memory with another, nothing waits.  Lock
- * held. */
-hidden void __bc_mem_mapped(long flags);
+/* A MAP_SHARED mapping (its mmap flags, prot and fd), or a System V
+ * segment attached (flags -1): while the process shares writable memory
+ * with another, nothing waits.  Lock held. */
+hidden void __bc_mem_mapped(long flags, long prot, long fd);
 /* The process forks: its shared mappings become shared with the child.
  * Lock held. */
 hidden void __bc_mem_fork(void);
