@@ -20,7 +20,7 @@
 #define BC_SINGLE_MAX 8192   /* a bigger write flushes and goes direct */
 #define BC_NR_MAX     512    /* syscall numbers classified and counted */
 #define BC_TARGETS_MAX 16    /* distinct fds with pending calls, tracked */
-#define BC_MAPPED_MAX 8      /* files mapped shared, tracked */
+#define BC_MAPPED_MAX 64     /* files mapped, tracked (glibc maps a dozen locale files) */
 #define BC_NBATCH     4      /* batches flushed and not yet reaped */
 #define BC_CLOSES_MAX 64     /* relaxed: closes a queue holds before it goes */
 #define PWRITE_MAX (1L << 31) /* pwrites below it: under every file system's

@@ -173,10 +173,6 @@ hidden void __bc_engine_start(int close_ok, const char *how)
 	way = how;
 	if ((reporting = __bc_stats_start("batch", 1)))
 		E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	/* A report counts every call: glibc's sites go to the engine from
-	 * the start, not from the first deferral. */
-	if (reporting && E.cfg.sud && __bc_rewrite)
-		__bc_rewrite();
 	__bc_stats_extra = report;
 	__atomic_store_n(&__bc_on, 1, __ATOMIC_RELEASE);
 }
@@ -309,10 +305,14 @@ hidden void __bc_engine_unseen(long nr)
 	E.n.unseen++;
 	__bc_settle_all(FL_UNSEEN, nr);
 	/* What it did is unknown: the next deferral learns afresh what an
-	 * unseen call may change (fds, credentials, mappings, a filter). */
+	 * unseen call may change (fds, credentials, a filter, and the maps
+	 * if it could map memory). */
 	E.fdgen++;
 	E.euid = -1;
-	E.maps_unknown = 1;
+	if (nr < 0 || nr == SYS_mmap || nr == SYS_mremap || nr == SYS_mprotect ||
+	    nr == SYS_shmat || nr == SYS_remap_file_pages || nr == SYS_io_uring_setup ||
+	    nr == SYS_clone || nr == SYS_clone3 || nr == SYS_fork || nr == SYS_vfork)
+		E.maps_unknown = 1;
 	E.filter_unknown = 1;
 	__bc_unlock();
 	__bc_leave();

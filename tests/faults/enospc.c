@@ -19,6 +19,7 @@
  * @check check_enospc_abort
  * @case ENOSPC, 1100 records then close: a write or the close fails with ENOSPC
  * @args out 1100
+ * @modes *:strict
  * @env BC_MAX_DELAY_US=10000000
  * @check check_enospc_close
  */
