@@ -23,6 +23,7 @@ hidden int __bc_on start_data;
 hidden int __bc_idle start_data;
 hidden __thread int __bc_depth;
 hidden __thread int __bc_vforked;
+hidden __thread int __bc_wrapped;
 
 #define E __bc_e
 
@@ -739,11 +740,11 @@ static void learn(long nr, const long a[6], long res)
 		if (res >= 0 && !(a[3] & MAP_ANONYMOUS) && a[4] >= 0)
 			map_shared(a[4]);
 		if (res >= 0)
-			__bc_mem_mapped(a[3]);
+			__bc_mem_mapped(a[3], a[2], a[4]);
 		break;
 	case SYS_shmat:
 		if (res >= 0)
-			__bc_mem_mapped(-1);
+			__bc_mem_mapped(-1, 0, -1);
 		break;
 	case SYS_prctl:
 		if (prctl_harmless(a[0]))

@@ -20,7 +20,7 @@
 #define BC_SINGLE_MAX 8192   /* a bigger write flushes and goes direct */
 #define BC_NR_MAX     512    /* syscall numbers classified and counted */
 #define BC_TARGETS_MAX 16    /* distinct fds with pending calls, tracked */
-#define BC_MAPPED_MAX 8      /* files mapped shared, tracked */
+#define BC_MAPPED_MAX 64     /* files mapped, tracked (glibc maps a dozen locale files) */
 #define BC_NBATCH     4      /* batches flushed and not yet reaped */
 #define BC_CLOSES_MAX 64     /* relaxed: closes a queue holds before it goes */
 #define PWRITE_MAX (1L << 31) /* pwrites below it: under every file system's
@@ -341,6 +341,10 @@ hidden int __bc_sud_open(void);
 hidden void __bc_sud_close(int opened);
 /* SIGSYS from the net: handled (1), or another SIGSYS (0). */
 hidden int __bc_sud_trap(const void *si, void *uc);
+/* Per thread: a wrapper of preload.c is calling libc's function, its
+ * call already through the engine: the rewritten sites it reaches go
+ * straight (rewrite.c). */
+extern hidden __thread int __bc_wrapped;
 /* A handler the engine does not wrap (a realtime signal's) blocks
  * SIGSYS: the net blocks no call from now on. */
 hidden void __bc_sud_distrust(void);
@@ -499,10 +503,10 @@ hidden void __bc_timer_retire(void);
 /* Another thread is starting: see bc_engine.threaded. */
 hidden void __bc_engine_threaded(void);
 
-/* A MAP_SHARED mapping, or a System V segment attached (flags -1): while
- * the process shares writable memory with another, nothing waits.  Lock
- * held. */
-hidden void __bc_mem_mapped(long flags);
+/* A MAP_SHARED mapping (its mmap flags, prot and fd), or a System V
+ * segment attached (flags -1): while the process shares writable memory
+ * with another, nothing waits.  Lock held. */
+hidden void __bc_mem_mapped(long flags, long prot, long fd);
 /* The process forks: its shared mappings become shared with the child.
  * Lock held. */
 hidden void __bc_mem_fork(void);

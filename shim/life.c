@@ -14,6 +14,10 @@
 #include "raw.h"
 #include "stats.h"
 
+/* glibc's sites (rewrite.c; not in a musl build). */
+hidden void __bc_rewrite(void) __attribute__((__weak__));
+hidden void __bc_rewrite_put(void) __attribute__((__weak__));
+
 #define E __bc_e
 
 static const char *way start_data;
@@ -150,7 +154,10 @@ static void report(uint64_t total)
 	field("max_bytes", E.cfg.max_bytes);
 	__bc_put(",\"on_mispredict\":\"");
 	__bc_put(E.cfg.abort ? "abort" : "report");
-	__bc_put("\"}");
+	__bc_put("\"");
+	if (__bc_rewrite_put)
+		__bc_rewrite_put();
+	__bc_put("}");
 }
 
 hidden void __bc_engine_start(int close_ok, const char *how)
@@ -230,6 +237,10 @@ hidden int __bc_arm(void)
 	__bc_profile_later();
 	__bc_signals_arm();
 	__bc_sud_arm();
+	/* glibc's own calls to the engine, so that they too may wait: the
+	 * text is patched while no other thread can be running it. */
+	if (E.cfg.sud && !E.threaded && __bc_rewrite)
+		__bc_rewrite();
 	return 0;
 }
 

@@ -25,15 +25,24 @@ static void share(void)
 	__atomic_or_fetch(&E.off, BC_OFF_SHARED, __ATOMIC_RELEASE);
 }
 
-hidden void __bc_mem_mapped(long flags)
+hidden void __bc_mem_mapped(long flags, long prot, long fd)
 {
 	if (flags != -1 && (flags & MAP_TYPE) != MAP_SHARED &&
 	    (flags & MAP_TYPE) != MAP_SHARED_VALIDATE)
 		return;
-	if (flags != -1 && (flags & MAP_ANONYMOUS))
+	if (flags != -1 && (flags & MAP_ANONYMOUS)) {
 		E.shared_anon = 1;
-	else
-		share();
+		return;
+	}
+	/* Read-only, of a file opened read-only (glibc's locale and gconv
+	 * caches): no store can ever go through it (mprotect refuses
+	 * PROT_WRITE there), so it tells no other process anything. */
+	if (flags != -1 && !(prot & PROT_WRITE) && fd >= 0) {
+		E.n.probes++;
+		if ((__bc_raw6(SYS_fcntl, fd, F_GETFL, 0, 0, 0, 0) & O_ACCMODE) == O_RDONLY)
+			return;
+	}
+	share();
 }
 
 hidden void __bc_engine_forks(void)

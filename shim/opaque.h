@@ -35,8 +35,10 @@
 	X(getwchar, FLUSH) X(wprintf, FLUSH) X(fwprintf, FLUSH) X(vwprintf, FLUSH) X(vfwprintf, FLUSH) \
 	X(tmpfile, FLUSH) X(tmpfile64, FLUSH) X(mkstemp, FLUSH) X(mkstemp64, FLUSH) \
 	X(mkostemp, FLUSH) X(mkostemps, FLUSH) X(mkstemps, FLUSH) \
-	/* children made inside libc */ \
-	X(popen, FLUSH) X(system, FLUSH) X(posix_spawn, FLUSH) X(posix_spawnp, FLUSH) \
+	/* children made inside libc; popen's, system's and posix_spawn's share \
+	 * the memory (CLONE_VM|CLONE_VFORK) and reach the rewritten sites \
+	 * (rewrite.c): told apart by their pid, as vfork's */ \
+	X(popen, VFORK) X(system, VFORK) X(posix_spawn, VFORK) X(posix_spawnp, VFORK) \
 	X(daemon, FORK) X(forkpty, FORK) X(openpty, FLUSH) X(login_tty, FLUSH) \
 	X(pthread_create, THREAD) X(thrd_create, THREAD) X(timer_create, THREAD) \
 	X(clone, CLONE) \

@@ -18,6 +18,7 @@
 #include "opaque.h"
 #include "wrapped.h"
 #include "raw.h"
+#include "rewrite.h"
 #include "stats.h"
 
 /* Resolved at run time from whichever libc is loaded; the library itself
@@ -142,6 +143,10 @@ hidden void *__bc_opaque_slow(long i, long a3)
 
 	if (musl_way || !__bc_on || __bc_depth)
 		return f;
+	/* Its calls reach the engine through the rewritten sites, or trap
+	 * in the net while this batch blocks them: nothing to flush for. */
+	if (__bc_opaque_kind[i] == KIND_FLUSH && __bc_rewritten() && __bc_sud_blocks())
+		return f;
 	if (__bc_opaque_kind[i] == KIND_CLONE) {
 		if ((a3 & (CLONE_VM | CLONE_THREAD)) == CLONE_VM) {
 			/* A process in this memory: told from the owner by its
@@ -191,12 +196,16 @@ static long errno_ret(long r)
 }
 
 /* libc's function i, for a call the engine has ordered: the net lets
- * its calls through (sud.c). */
+ * its calls through (sud.c), and the rewritten sites it reaches do not
+ * take it to the engine again (rewrite.c). */
 static inline long run6(int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	int opened = __bc_sud_open();
-	long r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	long r;
 
+	__bc_wrapped++;
+	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	__bc_wrapped--;
 	__bc_sud_close(opened);
 	return r;
 }

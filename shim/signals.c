@@ -242,12 +242,16 @@ static void call_handler(unsigned long h, int sig, siginfo_t *si, void *uc)
 {
 	/* Its mask may block SIGSYS, which the net must never raise then;
 	 * its calls are raw anyway (after a settle, or at a blocked one). */
-	int opened = __bc_sud_open();
+	int opened = __bc_sud_open(), wrapped = __bc_wrapped;
 
+	/* Its own calls are not the wrapper's it interrupted; and if it
+	 * jumps out of that wrapper, it stays out. */
+	__bc_wrapped = 0;
 	if (h & RUN_SIGINFO)
 		((void (*)(int, siginfo_t *, void *))(h & RUN_HANDLER))(sig, si, uc);
 	else
 		((void (*)(int))(h & RUN_HANDLER))(sig);
+	__bc_wrapped = wrapped;
 	__bc_sud_close(opened);
 }
 
