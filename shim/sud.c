@@ -143,7 +143,9 @@ enum { GREG_RAX = 13, GREG_RIP = 16 };
  * sysenter? */
 static int after_call(unsigned long rip)
 {
-	uint16_t op = *(const uint16_t *)(rip - 2);
+	uint16_t op;
+
+	__builtin_memcpy(&op, (const void *)(rip - 2), 2);
 
 	return op == 0x050f || op == 0x80cd || op == 0x340f;
 }

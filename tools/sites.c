@@ -105,6 +105,23 @@ static int64_t sleb(const unsigned char **p)
 	return v;
 }
 
+/* Little-endian integers of n bytes at p, of any alignment. */
+static uint64_t unsigned_at(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, p, n);
+	return v;
+}
+
+static int64_t signed_at(const unsigned char *p, int n)
+{
+	uint64_t v = unsigned_at(p, n);
+	int shift = 64 - 8 * n;
+
+	return (int64_t)(v << shift) >> shift;
+}
+
 /* A DW_EH_PE-encoded pointer at *p, whose address is va. */
 static uint64_t encoded(const unsigned char **p, int enc, uint64_t va, const char *path)
 {
@@ -112,15 +129,15 @@ static uint64_t encoded(const unsigned char **p, int enc, uint64_t va, const cha
 	uint64_t v;
 
 	switch (enc & 0x0f) {
-	case 0x00: v = *(const uint64_t *)s; *p += 8; break;
+	case 0x00: v = unsigned_at(s, 8); *p += 8; break;
 	case 0x01: v = uleb(p); break;
-	case 0x02: v = *(const uint16_t *)s; *p += 2; break;
-	case 0x03: v = *(const uint32_t *)s; *p += 4; break;
-	case 0x04: v = *(const uint64_t *)s; *p += 8; break;
+	case 0x02: v = unsigned_at(s, 2); *p += 2; break;
+	case 0x03: v = unsigned_at(s, 4); *p += 4; break;
+	case 0x04: v = unsigned_at(s, 8); *p += 8; break;
 	case 0x09: v = sleb(p); break;
-	case 0x0a: v = *(const int16_t *)s; *p += 2; break;
-	case 0x0b: v = *(const int32_t *)s; *p += 4; break;
-	case 0x0c: v = *(const int64_t *)s; *p += 8; break;
+	case 0x0a: v = (uint64_t)signed_at(s, 2); *p += 2; break;
+	case 0x0b: v = (uint64_t)signed_at(s, 4); *p += 4; break;
+	case 0x0c: v = unsigned_at(s, 8); *p += 8; break;
 	default: die("unknown pointer encoding in .eh_frame", path);
 	}
 	if ((enc & 0x70) == 0x10)
@@ -137,19 +154,19 @@ static void read_fdes(struct obj *o, const Elf64_Shdr *s)
 	size_t cap = 0;
 
 	while (p + 4 <= end) {
-		uint64_t len = *(const uint32_t *)p, id;
+		uint64_t len = unsigned_at(p, 4), id;
 		const unsigned char *rec, *next;
 
 		p += 4;
 		if (!len)
 			break;
 		if (len == 0xffffffff) {
-			len = *(const uint64_t *)p;
+			len = unsigned_at(p, 8);
 			p += 8;
 		}
 		rec = p;
 		next = p + len;
-		id = *(const uint32_t *)p;
+		id = unsigned_at(p, 4);
 		p += 4;
 		if (id) {
 			/* An FDE: its CIE, id bytes back from the id's own place. */
@@ -410,12 +427,12 @@ int main(int argc, char **argv)
 			    !o->start[va + 5 - o->lo])
 				continue;
 			found++;
-			r = judge(o, va, *(const uint32_t *)(b + 1), scratch);
+			r = judge(o, va, (uint32_t)unsigned_at(b + 1, 4), scratch);
 			n[r]++;
 			if (verbose)
-				printf("%s %#lx %u %s\n", o->name, (unsigned long)va, *(const uint32_t *)(b + 1), reason[r]);
+				printf("%s %#lx %u %s\n", o->name, (unsigned long)va, (uint32_t)unsigned_at(b + 1, 4), reason[r]);
 			if (f && r == OK)
-				fprintf(f, "\t{ %#lx, %u },\n", (unsigned long)va, *(const uint32_t *)(b + 1));
+				fprintf(f, "\t{ %#lx, %u },\n", (unsigned long)va, (uint32_t)unsigned_at(b + 1, 4));
 		}
 		fprintf(stderr, "sites: %s (%s): %u sites, %u proven", o->name, o->path, found, n[OK]);
 		for (int r = 1; r < NREASON; r++)
