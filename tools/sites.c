@@ -442,6 +442,10 @@ int main(int argc, char **argv)
 		o->proven = n[OK];
 		total += n[OK];
 		free(scratch);
+		/* Only the name, path, id and count are needed from here on. */
+		free(o->start);
+		free(o->fde);
+		munmap((void *)o->m, o->size);
 	}
 	if (f) {
 		unsigned first = 0;
@@ -463,5 +467,6 @@ int main(int argc, char **argv)
 		if (fclose(f))
 			die("cannot write", out);
 	}
+	free(objs);
 	return 0;
 }
