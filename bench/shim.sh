@@ -69,86 +69,11 @@ tmpfs=$(mktemp -d /dev/shm/bcshim-bench.XXXXXX) || tmpfs=
 trap 'rm -rf "$tmpfs" "$disk"' EXIT
 trap 'exit 1' INT TERM HUP
 
-# The timer: the child's wall time, fork to wait, and its CPU time (user +
-# system, all its threads, from wait4), appended in ms to FILE; LD_PRELOAD
-# is set in the child only, so the timer itself runs unpreloaded.
-cat >"$out/timer.c" <<'EOF'
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-static double now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static double tv_ms(struct timeval t)
-{
-	return t.tv_sec * 1e3 + t.tv_usec / 1e3;
-}
-
-int main(int argc, char **argv)
-{
-	const char *file = "/dev/null", *preload = NULL;
-	struct rusage ru;
-	double t0, t1;
-	FILE *f;
-	pid_t pid;
-	int opt, st;
-
-	while ((opt = getopt(argc, argv, "+a:p:")) != -1) {
-		if (opt == 'a')
-			file = optarg;
-		else if (opt == 'p')
-			preload = optarg;
-		else
-			return 2;
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "usage: timer [-a FILE] [-p PRELOAD] PROGRAM [ARG...]\n");
-		return 2;
-	}
-	t0 = now_ms();
-	if ((pid = fork()) < 0) {
-		perror("timer: fork");
-		return 1;
-	}
-	if (!pid) {
-		if (preload && setenv("LD_PRELOAD", preload, 1))
-			_exit(127);
-		execvp(argv[optind], argv + optind);
-		perror(argv[optind]);
-		_exit(127);
-	}
-	if (wait4(pid, &st, 0, &ru) != pid) {
-		perror("timer: wait4");
-		return 1;
-	}
-	t1 = now_ms();
-	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-		fprintf(stderr, "timer: %s %s %d\n", argv[optind],
-			WIFEXITED(st) ? "exited with status" : "died of signal",
-			WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
-		return 1;
-	}
-	if (!(f = fopen(file, "a")) ||
-	    fprintf(f, "%.3f %.3f\n", t1 - t0, tv_ms(ru.ru_utime) + tv_ms(ru.ru_stime)) < 0 ||
-	    fclose(f)) {
-		perror(file);
-		return 1;
-	}
-	return 0;
-}
-EOF
+# The timer (bench/timer.c): the child's wall time, fork to wait, and its
+# CPU time, appended in ms; LD_PRELOAD is set in the child only.
 cc=${CC:-cc}
 timer=$bin/timer
-for p in timer:"$out/timer.c" write64-glibc:bench/write64.c nodefer-glibc:bench/nodefer.c \
+for p in timer:bench/timer.c write64-glibc:bench/write64.c nodefer-glibc:bench/nodefer.c \
 	tarlike:bench/tarlike.c; do
 	if ! $cc $cflags -o "$bin/${p%%:*}" "${p#*:}"; then
 		echo "bench/shim.sh: cannot build ${p#*:} with $cc" >&2

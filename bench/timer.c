@@ -1,4 +1,4 @@
-/* bench/startup.sh's timer: PROGRAM's wall time, fork to wait, and its
+/* bench/shim.sh's and bench/startup.sh's timer: PROGRAM's wall time, fork to wait, and its
  * CPU time (user + system, its children's included), in ms, appended to
  * FILE; with -p PRELOAD the child alone gets LD_PRELOAD, so the timer
  * itself runs unpreloaded. */
@@ -61,7 +61,9 @@ int main(int argc, char **argv)
 	}
 	t1 = now_ms();
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-		fprintf(stderr, "timer: %s failed (status %d)\n", argv[optind], st);
+		fprintf(stderr, "timer: %s %s %d\n", argv[optind],
+			WIFEXITED(st) ? "exited with status" : "died of signal",
+			WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 		return 1;
 	}
 	if (!(f = fopen(file, "a")) ||
