@@ -326,6 +326,8 @@ hidden void __bc_engine_unseen(long nr);
 /* The net (sud.c): calls from outside the library trap while the engine
  * is busy.  Arm it for the calling thread (__bc_arm, a fork child). */
 hidden void __bc_sud_arm(void);
+/* May the net and the rewriter run in this process at all? */
+hidden int __bc_sud_wanted(void);
 /* What the net is doing, for the report. */
 hidden const char *__bc_sud_state(void);
 /* A batch begins (the engine was idle): may its calls block the net?

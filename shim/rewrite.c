@@ -338,7 +338,8 @@ hidden void __bc_rewrite_put(void)
 {
 	__bc_put(",\"sites\":");
 	if (!ran)
-		why_all = E.cfg.sud ? "not yet: nothing was deferred" : "not the glibc way";
+		why_all = E.cfg.sud ? "not yet: nothing was deferred"
+			  : E.cfg.close_ok ? "not the glibc way" : __bc_sud_state();
 	if (why_all) {
 		__bc_put("\"");
 		__bc_put_str(why_all);
