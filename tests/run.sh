@@ -68,6 +68,9 @@ for _d in tests/*/defaults; do
 	script "${_d#tests/}" tests/harness.sh "$_d"
 done
 
+# CPython's own regression tests, natively and under the engine.
+script cpython
+
 # The knobs: secure execution ignores them on every way in; BC_STATS is not
 # followed through a symbolic link; bad ones are said once, harmlessly.
 script knobs
