@@ -77,7 +77,7 @@ struct bc_fd {
 	int64_t uid;        /* owner, or -1 if not known */
 	int domain;         /* a socket's address family (SO_DOMAIN) */
 	uint64_t dev, ino;
-	uint32_t npend;     /* calls on it in the queue */
+	uint32_t npend;     /* entries on it in the queue */
 	uint32_t last_seq;  /* the newest batch with calls on it */
 	uint32_t close_seq; /* the batch with its pending close */
 	uint32_t epoch;     /* bumped whenever the number may name another file */
@@ -139,7 +139,11 @@ struct bc_engine {
 	int lock;           /* futex word: 0 free, 1 held, 2 held and waited for */
 	uint32_t busy;      /* queued calls plus batches not reaped; read
 			       without the lock as a hint */
-	uint32_t npend;     /* calls in the queue */
+	uint32_t npend;     /* entries in the queue */
+	uint32_t ncalls;    /* calls in them (writes merge as they come) */
+	long ok_nr;         /* the last entry's write: its checks hold */
+	int ok_fd;          /* (engine.c's checked) */
+	uint64_t *ok_count; /* and the count of its deferrals (why.c) */
 	uint32_t batch;     /* bumped when the queue goes from empty to not */
 	uint32_t fdgen;     /* bumping it forgets every fd */
 	size_t used;        /* arena bytes in use */
