@@ -34,6 +34,9 @@ static void target(int fd)
 
 	if (f->npend++)
 		return;
+	/* Never 0: a forgotten fd's clear. */
+	if (!++E.obs_gen)
+		E.obs_gen = 1;
 	if (E.ntarget < BC_TARGETS_MAX)
 		E.target[E.ntarget++] = fd;
 	else
@@ -598,6 +601,9 @@ static void observe(int fd, long nr)
 	}
 	if ((seq = __bc_inflight_for(fd, f)))
 		__bc_wait_batch(seq);
+	/* Until another fd gets pending calls: the batches to come hold
+	 * only what is pending now. */
+	f->clear = E.obs_gen;
 	return;
 all:
 	__bc_settle_all(FL_DEP, nr);

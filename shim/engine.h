@@ -81,6 +81,8 @@ struct bc_fd {
 	uint32_t last_seq;  /* the newest batch with calls on it */
 	uint32_t close_seq; /* the batch with its pending close */
 	uint32_t epoch;     /* bumped whenever the number may name another file */
+	uint32_t clear;     /* the engine's obs_gen when nothing pending or in
+			       flight touched its file: an observer passes */
 	int err;            /* a misprediction's errno owed to its next call */
 };
 
@@ -146,6 +148,8 @@ struct bc_engine {
 	uint64_t *ok_count; /* and the count of its deferrals (why.c) */
 	uint32_t batch;     /* bumped when the queue goes from empty to not */
 	uint32_t fdgen;     /* bumping it forgets every fd */
+	uint32_t obs_gen;   /* bumped when an fd gets pending calls: every
+			       fd's clear verdict is forgotten */
 	size_t used;        /* arena bytes in use */
 	unsigned ntarget;   /* distinct fds with pending calls, in target[] */
 	int many_targets;   /* more than BC_TARGETS_MAX of them */
@@ -241,8 +245,10 @@ static inline void __bc_leave(void)
 
 /* Per syscall: PASS_ALWAYS if it is never deferred, changes nothing the
  * engine knows and depends on nothing; PASS_IF_EMPTY if that holds while
- * nothing is pending; 0 otherwise. */
-enum { PASS_NEVER, PASS_ALWAYS, PASS_IF_EMPTY };
+ * nothing is pending; PASS_IF_CLEAR if it observes its first argument's
+ * fd (DEP_OBS) and so also while nothing pending or in flight touches
+ * that fd's file (bc_fd.clear); 0 otherwise. */
+enum { PASS_NEVER, PASS_ALWAYS, PASS_IF_EMPTY, PASS_IF_CLEAR };
 extern hidden const unsigned char __bc_pass[BC_NR_MAX];
 /* Per syscall, while idle: IDLE_WATCH if the engine must still see it
  * (signal dispositions, children, exec and exit, shared memory, seccomp,
@@ -257,9 +263,21 @@ hidden int __bc_idle_tick(void);
 /* Begin a spell of direct calls (deferral does not pay); lock held. */
 hidden void __bc_backoff_begin(void);
 
-/* Whether call nr can go straight to the kernel, the engine only counting
- * it: the common case, kept cheap. */
-static inline int __bc_passes(long nr)
+/* Does an observer of fd find nothing pending or in flight on its file,
+ * as observe() last found (engine.c)?  Not in a handler: its calls go
+ * after everything pending. */
+static inline int __bc_clear(long fd)
+{
+	const struct bc_fd *f = &__bc_e.fd[fd];
+
+	return (unsigned long)fd < BC_FD_MAX && !__bc_in_handler &&
+	       __atomic_load_n(&f->gen, __ATOMIC_RELAXED) == __atomic_load_n(&__bc_e.fdgen, __ATOMIC_RELAXED) &&
+	       __atomic_load_n(&f->clear, __ATOMIC_RELAXED) == __atomic_load_n(&__bc_e.obs_gen, __ATOMIC_RELAXED);
+}
+
+/* Whether call nr, its first argument a0, can go straight to the kernel,
+ * the engine only counting it: the common case, kept cheap. */
+static inline int __bc_passes(long nr, long a0)
 {
 	unsigned p;
 
@@ -270,8 +288,10 @@ static inline int __bc_passes(long nr)
 		return !__bc_depth && !__bc_vforked && (p == IDLE_IGNORE || __bc_idle_tick());
 	if (!(p = __bc_pass[nr]))
 		return 0;
-	return (p == PASS_ALWAYS || !__atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED)) &&
-	       !__bc_e.any_owed && !__bc_depth && !__bc_vforked;
+	if (p != PASS_ALWAYS && __atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED) &&
+	    (p != PASS_IF_CLEAR || !__bc_clear(a0)))
+		return 0;
+	return !__bc_e.any_owed && !__bc_depth && !__bc_vforked;
 }
 
 /* A thread's first call: past the first, the process is threaded even if
@@ -341,10 +361,25 @@ hidden int __bc_sud_batch(void);
 hidden int __bc_sud_blocks(void);
 /* The engine's busy count changed: calls trap while it is not zero. */
 hidden void __bc_sud_update(uint32_t busy);
+/* The net's switch: calls from outside the library trap while it is
+ * not 0 (sud.c). */
+extern hidden char __bc_sud_selector;
 /* Around a libc function the engine has already ordered (a wrapper's):
  * its calls go through; 1 if the net was blocking them. */
-hidden int __bc_sud_open(void);
-hidden void __bc_sud_close(int opened);
+static inline int __bc_sud_open(void)
+{
+	if (!__atomic_load_n(&__bc_sud_selector, __ATOMIC_RELAXED))
+		return 0;
+	__atomic_store_n(&__bc_sud_selector, 0, __ATOMIC_RELAXED);
+	return 1;
+}
+/* The net blocks again, if calls are still pending. */
+hidden void __bc_sud_reblock(void);
+static inline void __bc_sud_close(int opened)
+{
+	if (opened)
+		__bc_sud_reblock();
+}
 /* SIGSYS from the net: handled (1), or another SIGSYS (0). */
 hidden int __bc_sud_trap(const void *si, void *uc);
 /* Per thread: a wrapper of preload.c is calling libc's function, its

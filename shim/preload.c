@@ -232,7 +232,7 @@ long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a
 {
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
-	if (__bc_passes(nr)) {
+	if (__bc_passes(nr, a0)) {
 		__bc_seen(nr);
 		return run6(i, a0, a1, a2, a3, a4, a5);
 	}
@@ -321,7 +321,7 @@ int futimens(int fd, const struct timespec *t)
 
 	if (musl_way || !__bc_on)
 		return ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
-	if (__bc_passes(SYS_utimensat)) {
+	if (__bc_passes(SYS_utimensat, fd)) {
 		__bc_seen(SYS_utimensat);
 		return run6(R_futimens, fd, (long)t, 0, 0, 0, 0);
 	}
@@ -339,7 +339,7 @@ static int fadvise(int i, int fd, off_t o, off_t n, int adv)
 
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(fd, o, n, adv, 0, 0);
-	if (__bc_passes(SYS_fadvise64)) {
+	if (__bc_passes(SYS_fadvise64, fd)) {
 		__bc_seen(SYS_fadvise64);
 		return run6(i, fd, o, n, adv, 0, 0);
 	}
