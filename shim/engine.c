@@ -222,24 +222,17 @@ static long merge_max(const struct bc_fd *f)
 	return f->type == FT_CHR ? 0 : f->type == FT_FIFO ? 4096 : 1L << 20;
 }
 
-/* The queue's last entry if a write of len bytes continues it: the same
- * fd, prediction (pred) and failure signal (sig), its data ending where
- * the arena's free space begins (which holds the write's) and, for a
- * pwrite, at the write's offset (off) in the file.  Extended, it is the
- * one call the flush issues, as if the program had made it. */
-static struct bc_pend *continued(int pred, int fd, int sig, long off, const struct bc_fd *f,
-				 long len)
+/* Does a write of len bytes (a pwrite's at offset off) continue q, the
+ * queue's last entry, of the same fd, prediction and failure signal?  If
+ * its data ends where the arena's free space begins (which will hold the
+ * write's), the two fit in one entry and, for a pwrite, it ends at off in
+ * the file.  Extended, q is the one call the flush issues, as if the
+ * program had made it. */
+static inline __attribute__((__always_inline__))
+int continues(const struct bc_pend *q, const struct bc_fd *f, long off, long len)
 {
-	struct bc_pend *q;
-
-	if (!E.npend || (pred != PRED_WRITE && pred != PRED_PWRITE) || E.used + len > E.arena_size)
-		return NULL;
-	q = &E.q[E.npend - 1];
-	if (q->pred != pred || q->fd != fd || q->sig != sig ||
-	    (const char *)q->a[1] + q->a[2] != E.arena + E.used || q->a[2] + len > merge_max(f) ||
-	    (pred == PRED_PWRITE && q->a[3] + q->a[2] != off))
-		return NULL;
-	return q;
+	return E.used + len <= E.arena_size && (const char *)q->a[1] + q->a[2] == E.arena + E.used &&
+	       q->a[2] + len <= merge_max(f) && (q->pred != PRED_PWRITE || q->a[3] + q->a[2] == off);
 }
 
 /* The write's bytes, just copied to the arena's free space, join q. */
@@ -302,7 +295,7 @@ static int data_fd_ok(long nr, struct bc_pend *p, struct bc_fd *f, int *kills)
  * sigaction, sigprocmask, setrlimit, seccomp, fork, a call the net
  * catches), or is looked at again here (the fd forgotten, a thread
  * started).  defer() has seen to the rest (exec, backoff, off). */
-static int checked(long nr, int fd)
+static inline __attribute__((__always_inline__)) int checked(long nr, int fd)
 {
 	const struct bc_fd *f = &E.fd[fd];
 
@@ -335,7 +328,7 @@ static void push(const struct bc_pend *p, int net_asked)
 
 /* A call queued, or merged into the last entry: counted, its result
  * given, and the bounds kept.  1. */
-static int queued(long want, long *res)
+static inline __attribute__((__always_inline__)) int queued(long want, long *res)
 {
 	E.ncalls++;
 	E.n.deferred++;
@@ -397,7 +390,10 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 			return 0;
 		p->sig = kills ? sig : 0;
 	}
-	q = continued(p->pred, p->fd, p->sig, p->a[3], f, len);
+	q = E.npend ? &E.q[E.npend - 1] : NULL;
+	if (q && (q->pred != p->pred || q->fd != p->fd || q->sig != p->sig ||
+		  (p->pred != PRED_WRITE && p->pred != PRED_PWRITE) || !continues(q, f, p->a[3], len)))
+		q = NULL;
 	to = q ? E.arena + E.used : room(len + namelen, 1);
 	if (iov)
 		gather(to, iov, cnt);
@@ -518,7 +514,7 @@ queue:
 #define TRY_RECHECK 8  /* the window after a spell: it only confirms */
 #define SAVE_SHARE 4
 
-static void tried(int queued)
+static inline __attribute__((__always_inline__)) void tried(int queued)
 {
 	E.win_queued += queued;
 	if (++E.win_tried < (E.backoff_len ? TRY_RECHECK : TRY_WINDOW))
@@ -563,9 +559,11 @@ static int merged(long nr, const long a[6], long *res)
 	    (unsigned long)a[0] >= BC_FD_MAX || !a[1] || !size_ok(len))
 		return 0;
 	__bc_lock();
+	/* checked: the last entry is this fd's, made by this call. */
+	q = &E.q[E.npend ? E.npend - 1 : 0];
 	if (!E.hold && !E.off && !E.backoff && !E.fd[fd].err && !E.fd[fd].closing &&
 	    checked(nr, fd) && (nr == SYS_write || offset_ok(a[3])) &&
-	    (q = continued(E.q[E.npend - 1].pred, fd, E.q[E.npend - 1].sig, a[3], &E.fd[fd], len))) {
+	    continues(q, &E.fd[fd], a[3], len)) {
 		__builtin_memcpy(E.arena + E.used, (const void *)a[1], len);
 		append(q, len);
 		queued(len, res);
@@ -707,30 +705,14 @@ static int idle_passes(long nr)
 	return p == IDLE_IGNORE || __bc_idle_tick();
 }
 
-hidden int __bc_before(long nr, long a[6], long *res)
+/* __bc_before's way for every call but a merged write: out of line, so
+ * that the merge needs no frame of its size.  In the engine (__bc_depth),
+ * the call counted. */
+__attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 {
 	struct bc_class c;
 	int fd, done = 0;
 
-	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth ||
-	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
-		return 0;
-	if (__bc_vforked) {
-		/* The vfork child shares this memory but not the fd table. */
-		if (__bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
-			return 0;
-		__bc_vforked = 0;
-	}
-	if (idle_passes(nr)) {
-		__bc_seen(nr);
-		return 0;
-	}
-	__bc_depth++;
-	__bc_seen(nr);
-	if (nr == __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) && merged(nr, a, res)) {
-		__bc_leave();
-		return 1;
-	}
 	if (ending(nr)) {
 		__bc_leave();
 		__bc_engine_end(nr == SYS_exit_group ? FL_EXIT : FL_EXEC, nr,
@@ -787,6 +769,30 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	}
 	__bc_leave();
 	return done;
+}
+
+hidden int __bc_before(long nr, long a[6], long *res)
+{
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth ||
+	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
+		return 0;
+	if (__bc_vforked) {
+		/* The vfork child shares this memory but not the fd table. */
+		if (__bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
+			return 0;
+		__bc_vforked = 0;
+	}
+	if (idle_passes(nr)) {
+		__bc_seen(nr);
+		return 0;
+	}
+	__bc_depth++;
+	__bc_seen(nr);
+	if (nr == __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) && merged(nr, a, res)) {
+		__bc_leave();
+		return 1;
+	}
+	return before(nr, a, res);
 }
 
 static void forget_pair(long p)

@@ -43,9 +43,12 @@ hidden void *memcpy(void *restrict d, const void *restrict s, size_t n)
 
 	if (n > 512)
 		__asm__ __volatile__("rep movsb" : "+D"(to), "+S"(from), "+c"(n) : : "memory");
-	else if (n >= 32) {
+	else if (n > 64) {
 		for (size_t i = 0; i + 32 < n; i += 32)
 			copy32(to + i, from + i);
+		copy32(to + n - 32, from + n - 32);
+	} else if (n >= 32) {
+		copy32(to, from);
 		copy32(to + n - 32, from + n - 32);
 	} else if (n >= 16) {
 		copy16(to, from);
