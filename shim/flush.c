@@ -546,6 +546,7 @@ hidden void __bc_queue_drop(void)
 	E.used = 0;
 	E.queued_closes = 0;
 	E.ncalls = 0;
+	E.ok_nr = -1;  /* no last entry: __bc_before's merge need not look */
 	__atomic_store_n(&E.npend, 0, __ATOMIC_RELEASE);
 	__bc_busy_update();
 }
