@@ -376,7 +376,10 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 			return 0;
 		p->a[3] = a[3];
 	}
-	if (p->pred == PRED_SEND && !inet_destination(f, name, namelen))
+	/* A stream's write has no destination (a null one's length aside). */
+	if (p->pred != PRED_SEND)
+		namelen = 0;
+	else if (!inet_destination(f, name, namelen))
 		return 0;
 	if (iov && (len = iov_total(iov, cnt)) < 0)
 		return 0;

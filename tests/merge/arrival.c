@@ -2,7 +2,8 @@
  * engine look again: another fd, a gap in the file, an observer of the
  * same file through another fd, a dup2 or a close and open onto the fd
  * number, F_SETFL, a write of 0 bytes, writev continuing write, pwrites
- * in and out of order, reads of /dev/zero in between (dd's pattern).
+ * in and out of order, reads of /dev/zero in between (dd's pattern),
+ * sendmsg on a stream socket with a length beside its null name.
  * Prints what a reader sees at each step; the files are compared too.
  * The batched run's trace must show the runs merged: natively 557
  * writes and 120 pwrite64s (the first write on an fd goes direct: an
@@ -24,6 +25,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -51,8 +53,9 @@ static long size_of(int fd)
 
 int main(void)
 {
-	char rec[64], z[16];
-	int a, b, b2, c, zero;
+	char rec[64], z[16], got[256];
+	int a, b, b2, c, zero, sv[2];
+	ssize_t n;
 
 	if ((a = open("a.out", O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 ||
 	    (b = open("b.out", O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 ||
@@ -111,7 +114,21 @@ int main(void)
 		if (pwrite(b, "ABCDEFGHIJ", 10, 32768 + 10 * i) != 10)
 			die("pwrite");
 	printf("b at the end: %ld, c: %ld\n", size_of(b2), size_of(c));
-	if (close(b) || close(b2) || close(c) || close(zero))
+	/* sendmsg on a stream socket: no destination, whatever the length
+	 * beside a null name says. */
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair");
+	for (int i = 0; i < 5; i++) {
+		struct iovec v = { rec, snprintf(rec, sizeof rec, "m %d\n", i) };
+		struct msghdr m = { .msg_namelen = 16, .msg_iov = &v, .msg_iovlen = 1 };
+		if (sendmsg(sv[0], &m, 0) != (ssize_t)v.iov_len)
+			die("sendmsg");
+	}
+	if ((n = read(sv[1], got, sizeof got - 1)) < 0)
+		die("read");
+	got[n] = 0;
+	printf("%s", got);
+	if (close(b) || close(b2) || close(c) || close(zero) || close(sv[0]) || close(sv[1]))
 		die("close");
 	return 0;
 }
