@@ -268,11 +268,11 @@ hidden void __bc_backoff_begin(void);
  * after everything pending. */
 static inline int __bc_clear(long fd)
 {
-	const struct bc_fd *f = &__bc_e.fd[fd];
-
 	return (unsigned long)fd < BC_FD_MAX && !__bc_in_handler &&
-	       __atomic_load_n(&f->gen, __ATOMIC_RELAXED) == __atomic_load_n(&__bc_e.fdgen, __ATOMIC_RELAXED) &&
-	       __atomic_load_n(&f->clear, __ATOMIC_RELAXED) == __atomic_load_n(&__bc_e.obs_gen, __ATOMIC_RELAXED);
+	       __atomic_load_n(&__bc_e.fd[fd].gen, __ATOMIC_RELAXED) ==
+	       __atomic_load_n(&__bc_e.fdgen, __ATOMIC_RELAXED) &&
+	       __atomic_load_n(&__bc_e.fd[fd].clear, __ATOMIC_RELAXED) ==
+	       __atomic_load_n(&__bc_e.obs_gen, __ATOMIC_RELAXED);
 }
 
 /* Whether call nr, its first argument a0, can go straight to the kernel,
