@@ -552,22 +552,22 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
  * it passed (checked): merged into it as defer() would, nothing but its
  * own arguments looked at.  0, having done nothing, where defer() must
  * look. */
-static int merged(long nr, const long a[6], long *res)
+static inline __attribute__((__always_inline__))
+int merged(long nr, long fd, long buf, long len, long off, long *res)
 {
-	int fd = a[0], done = 0;
-	long len = a[2];
 	struct bc_pend *q;
+	int done = 0;
 
 	if ((nr != SYS_write && nr != SYS_pwrite64) || __bc_in_handler ||
-	    (unsigned long)a[0] >= BC_FD_MAX || !a[1] || !size_ok(len))
+	    (unsigned long)fd >= BC_FD_MAX || !buf || !size_ok(len))
 		return 0;
 	__bc_lock();
 	/* checked: the last entry is this fd's, made by this call. */
 	q = &E.q[E.npend ? E.npend - 1 : 0];
 	if (!E.hold && !E.off && !E.backoff && !E.fd[fd].err && !E.fd[fd].closing &&
-	    checked(nr, fd) && (nr == SYS_write || offset_ok(a[3])) &&
-	    continues(q, &E.fd[fd], a[3], len)) {
-		__builtin_memcpy(E.arena + E.used, (const void *)a[1], len);
+	    checked(nr, fd) && (nr == SYS_write || offset_ok(off)) &&
+	    continues(q, &E.fd[fd], off, len)) {
+		__builtin_memcpy(E.arena + E.used, (const void *)buf, len);
 		append(q, len);
 		queued(len, res);
 		tried(1);
@@ -791,11 +791,26 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	}
 	__bc_depth++;
 	__bc_seen(nr);
-	if (nr == __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) && merged(nr, a, res)) {
+	if (nr == __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) && merged(nr, a[0], a[1], a[2], a[3], res)) {
 		__bc_leave();
 		return 1;
 	}
 	return before(nr, a, res);
+}
+
+hidden int __bc_merge(long nr, long fd, long buf, long len, long off, long *res)
+{
+	int done;
+
+	if (nr != __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) ||
+	    !__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth || __bc_vforked ||
+	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
+		return 0;
+	__bc_depth++;
+	if ((done = merged(nr, fd, buf, len, off, res)))
+		__bc_seen(nr);
+	__bc_leave();
+	return done;
 }
 
 static void forget_pair(long p)

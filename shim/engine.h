@@ -312,6 +312,11 @@ static inline void __bc_seen(long nr)
  * -errno), else 0 once what it depends on has been flushed: the caller
  * issues it, then reports its result to __bc_after. */
 hidden int __bc_before(long nr, long a[6], long *res);
+/* A write or pwrite64 (fd, buf, len, off) merged into the queue's last
+ * entry, which the same call on the same fd made or last extended, as
+ * __bc_before would merge it: 1 if so (*res: its result); else 0, the
+ * call not yet seen (the caller goes on to __bc_before). */
+hidden int __bc_merge(long nr, long fd, long buf, long len, long off, long *res);
 /* After the caller issued nr itself: learn what it changed about fds. */
 hidden void __bc_after(long nr, const long a[6], long res);
 /* Read the settings and start watching the program's calls; what only

@@ -239,8 +239,13 @@ static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, l
 static inline __attribute__((__always_inline__))
 long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
+	long r;
+
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	/* A write continuing the last: no arguments gathered, no frame. */
+	if ((nr == SYS_write || nr == SYS_pwrite64) && __bc_merge(nr, a0, a1, a2, a3, &r))
+		return r;
 	if (__bc_passes(nr, a0)) {
 		__bc_seen(nr);
 		return run6(i, a0, a1, a2, a3, a4, a5);
