@@ -8,9 +8,9 @@
 #   tar-like  open, write 1 KiB, fchmod, futimens, close (tarlike.c)  <= 500
 # Each program runs natively and under LD_PRELOAD=out/lib/libbcshim.so
 # with N and 2N iterations; a side's cost per iteration is the difference
-# over N, so that start-up and exit cancel out.  Instruction counts are
-# deterministic here (the engine's timer thread has nothing to flush in
-# these loops before the byte bound does), so one run of each suffices.
+# over N, so that start-up and exit cancel out.  The counts repeat within
+# a few instructions from run to run (the timer thread's flushes vary a
+# little), so one run of each suffices.
 # Under valgrind the net and the site rewriter stand aside (sud.c): what is
 # counted is the function-level way in, the preload's wrappers.
 # BUDGET_N (default 10000; tar-like uses a tenth of it).  Prints a table;
