@@ -66,7 +66,8 @@ hidden struct bc_class __bc_refine(long nr, const long a[6], struct bc_class c)
 #define PASS_OF(dep, pred, fdarg, flags) \
 	(!(pred) && !((flags) & (CL_CHANGES | CL_REFINE)) ? \
 	 /* A call on an fd waits for a pending close of it. */ \
-	 ((dep) == DEP_NONE && (fdarg) < 0 ? PASS_ALWAYS : PASS_IF_EMPTY) : PASS_NEVER)
+	 ((dep) == DEP_NONE && (fdarg) < 0 ? PASS_ALWAYS : \
+	  (dep) == DEP_OBS && (fdarg) == 0 ? PASS_IF_CLEAR : PASS_IF_EMPTY) : PASS_NEVER)
 
 hidden const unsigned char __bc_pass[BC_NR_MAX] = {
 #define ROW(name, dep, pred, fdarg, flags) [SYS_##name] = PASS_OF(dep, pred, fdarg, flags),

@@ -34,6 +34,9 @@ static void target(int fd)
 
 	if (f->npend++)
 		return;
+	/* Never 0: a forgotten fd's clear. */
+	if (!++E.obs_gen)
+		E.obs_gen = 1;
 	if (E.ntarget < BC_TARGETS_MAX)
 		E.target[E.ntarget++] = fd;
 	else
@@ -210,15 +213,225 @@ static int ready(void)
 	return !E.off;
 }
 
+/* Writes to a character device keep their boundaries (a tun device,
+ * /dev/kmsg); a memory device (/dev/null) has none.  A pipe's writes of
+ * up to PIPE_BUF bytes are atomic against its other writers: merged,
+ * they must stay within it.  The most bytes one entry may carry. */
+static long merge_max(const struct bc_fd *f)
+{
+	return f->type == FT_CHR ? 0 : f->type == FT_FIFO ? 4096 : 1L << 20;
+}
+
+/* Does a write of len bytes (a pwrite's at offset off) continue q, the
+ * queue's last entry, of the same fd, prediction and failure signal?  If
+ * its data ends where the arena's free space begins (which will hold the
+ * write's), the two fit in one entry and, for a pwrite, it ends at off in
+ * the file.  Extended, q is the one call the flush issues, as if the
+ * program had made it. */
+static inline __attribute__((__always_inline__))
+int continues(const struct bc_pend *q, const struct bc_fd *f, long off, long len)
+{
+	return E.used + len <= E.arena_size && (const char *)q->a[1] + q->a[2] == E.arena + E.used &&
+	       q->a[2] + len <= merge_max(f) && (q->pred != PRED_PWRITE || q->a[3] + q->a[2] == off);
+}
+
+/* The write's bytes, just copied to the arena's free space, join q. */
+static void append(struct bc_pend *q, long len)
+{
+	E.used += len;
+	q->a[2] += len;
+	q->want += len;
+}
+
+/* A data call's size as deferred: 1 to 8192 bytes, within BC_MAX_BYTES. */
+static int size_ok(long len)
+{
+	return len > 0 && len <= BC_SINGLE_MAX && len <= E.cfg.max_bytes;
+}
+
+/* A pwrite's offset: far ones may pass the file system's largest file. */
+static int offset_ok(long off)
+{
+	return off >= 0 && off < PWRITE_MAX;
+}
+
+/* How queue_data knows p->sig: from failure_signal (the call's failure
+ * may kill, or not), or as the last entry's (the call is checked). */
+enum { KILLS_NOT, KILLS_MAY, KILLS_CHECKED = -1 };
+
+/* Whether a data call (a write, pwrite or send) on f may wait, by what is
+ * known of f and of the process; sets the form it is queued in (p->nr,
+ * p->pred).  *kills: its failure could kill (failure_signal decides). */
+static int data_fd_ok(long nr, struct bc_pend *p, struct bc_fd *f, int *kills)
+{
+	int send = nr == SYS_sendto || nr == SYS_sendmsg;
+
+	if (p->pred == PRED_PWRITE) {
+		p->nr = SYS_pwrite64;
+		return f->type == FT_REG && writable(f) && !mapped(p->fd, f) && (*kills = KILLS_MAY);
+	}
+	if (send && f->type == FT_DGRAM) {
+		p->nr = SYS_sendto;
+		p->pred = PRED_SEND;
+		return !(f->flags & O_NONBLOCK) && !E.threaded;
+	}
+	p->nr = SYS_write;
+	if (send && f->type != FT_STREAM)
+		return 0;
+	if (f->type != FT_REG && f->type != FT_FIFO && f->type != FT_STREAM &&
+	    f->type != FT_CHR && f->type != FT_MEMDEV)
+		return 0;
+	if ((E.threaded && !never_blocks(f)) || (f->type == FT_REG && mapped(p->fd, f)))
+		return 0;
+	return writable(f) && (!(f->flags & O_NONBLOCK) || f->type == FT_REG) &&
+	       (*kills = KILLS_MAY);
+}
+
+/* Does write nr on fd come right after the queue's last entry, made or
+ * last extended by the same call on the same fd (E.ok_nr, E.ok_fd)?
+ * Then the checks of the fd and of the process that call passed still
+ * hold: until another entry is pushed or the queue flushed, whatever
+ * could change them flushes first (close, dup2, F_SETFL, a file's mmap,
+ * sigaction, sigprocmask, setrlimit, seccomp, fork, a call the net
+ * catches), or is looked at again here (the fd forgotten, a thread
+ * started).  defer() has seen to the rest (exec, backoff, off). */
+static inline __attribute__((__always_inline__)) int checked(long nr, int fd)
+{
+	const struct bc_fd *f = &E.fd[fd];
+
+	return E.npend && E.ok_nr == nr && E.ok_fd == fd && f->gen == E.fdgen &&
+	       !E.maps_unknown && !E.filter_unknown && (!E.threaded || never_blocks(f));
+}
+
+/* Call p, its arguments copied, becomes the queue's last entry.
+ * net_asked: the net was asked about this batch already. */
+static void push(const struct bc_pend *p, int net_asked)
+{
+	E.ok_nr = -1;
+	if (!E.busy && !net_asked)
+		__bc_sud_batch();
+	E.q[E.npend] = *p;
+	/* The first call of a batch: sequentially consistent, against the
+	 * timer thread's going to sleep (__bc_timer_need). */
+	if (E.npend)
+		__atomic_store_n(&E.npend, E.npend + 1, __ATOMIC_RELEASE);
+	else
+		__atomic_store_n(&E.npend, 1, __ATOMIC_SEQ_CST);
+	__bc_busy_update();
+	if (p->fd >= 0)
+		target(p->fd);
+	if (E.npend == 1) {
+		E.batch++;
+		__bc_timer_need();
+	}
+}
+
+/* A call queued, or merged into the last entry: counted, its result
+ * given, and the bounds kept.  1. */
+static inline __attribute__((__always_inline__)) int queued(long want, long *res)
+{
+	E.ncalls++;
+	E.n.deferred++;
+	*res = want;
+	if (E.npend == BC_QUEUE_MAX)
+		__bc_run_queue_for(FL_FULL, -1);
+	else if (E.used && E.used >= (size_t)E.cfg.max_bytes)
+		__bc_run_queue_for(FL_BYTES, -1);
+	else if (E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
+		__bc_run_queue_for(FL_CLOSES, -1);
+	return 1;
+}
+
+/* Data call nr (its form p->nr, p->pred set) with its bytes copied into
+ * the arena: merged into the last entry it continues, or pushed.  kills:
+ * a KILLS_*.  1 if queued. */
+static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[6], int kills,
+		      long *res)
+{
+	const struct iovec *iov = NULL;
+	const void *buf = NULL, *name = NULL;
+	long len = -1, namelen = 0, cnt = 0;
+	struct bc_pend *q;
+	char *to;
+	int sig;
+
+	if (nr == SYS_write || nr == SYS_pwrite64) {
+		buf = (const void *)a[1], len = a[2];
+	} else if (nr == SYS_writev || nr == SYS_pwritev) {
+		iov = (const struct iovec *)a[1], cnt = a[2];
+	} else if (nr == SYS_sendto) {
+		if (a[3] || (p->pred != PRED_SEND && a[4]))
+			return 0;
+		buf = (const void *)a[1], len = a[2];
+		name = (const void *)a[4], namelen = a[5];
+	} else {
+		const struct msghdr *m = (const struct msghdr *)a[1];
+		if (a[2] || !m || m->msg_controllen || (p->pred != PRED_SEND && m->msg_name))
+			return 0;
+		iov = m->msg_iov, cnt = m->msg_iovlen;
+		name = m->msg_name, namelen = m->msg_namelen;
+	}
+	if (p->pred == PRED_PWRITE) {
+		if (!offset_ok(a[3]))
+			return 0;
+		p->a[3] = a[3];
+	}
+	/* A stream's write has no destination (a null one's length aside). */
+	if (p->pred != PRED_SEND)
+		namelen = 0;
+	else if (!inet_destination(f, name, namelen))
+		return 0;
+	if (iov && (len = iov_total(iov, cnt)) < 0)
+		return 0;
+	if (!size_ok(len) || (!iov && !buf))
+		return 0;
+	if (kills >= 0) {
+		if (!ready())
+			return 0;
+		/* Only once armed: the stand-in at SIGPIPE's or SIGXFSZ's default. */
+		if (kills && (sig = failure_signal(f)) < 0)
+			return 0;
+		p->sig = kills ? sig : 0;
+	}
+	q = E.npend ? &E.q[E.npend - 1] : NULL;
+	if (q && (q->pred != p->pred || q->fd != p->fd || q->sig != p->sig ||
+		  (p->pred != PRED_WRITE && p->pred != PRED_PWRITE) || !continues(q, f, p->a[3], len)))
+		q = NULL;
+	to = q ? E.arena + E.used : room(len + namelen, 1);
+	if (iov)
+		gather(to, iov, cnt);
+	else
+		__builtin_memcpy(to, buf, len);
+	if (q) {
+		append(q, len);
+	} else {
+		if (f->err)
+			return 0;  /* a flush for room made an error this call must report */
+		p->a[0] = p->fd;
+		p->a[1] = (long)to;
+		p->a[2] = len;
+		if (namelen) {
+			__builtin_memcpy(to + len, name, namelen);
+			p->a[4] = (long)(to + len);
+			p->a[5] = namelen;
+		}
+		p->want = len;
+		push(p, 0);
+	}
+	if (p->pred == PRED_WRITE || p->pred == PRED_PWRITE) {
+		E.ok_nr = nr;
+		E.ok_fd = p->fd;
+		E.ok_count = __bc_why_counter(nr);
+	}
+	return queued(len, res);
+}
+
 /* defer's work: 1 if queued. */
 static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 {
 	struct bc_pend p = { .nr = nr, .pred = c.pred, .fd = -1 };
-	const struct iovec *iov = NULL;
-	const void *buf = NULL, *name = NULL;
-	long len = -1, namelen = 0, cnt = 0;
 	struct bc_fd *f = NULL;
-	int sig, kills = 0, net_asked = 0;
+	int kills = KILLS_NOT, net_asked = 0;
 	char *to;
 
 	if (c.pred == PRED_ADVISE) {
@@ -233,70 +446,18 @@ static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 	p.fd = a[c.fdarg];
 	if (p.fd < 0 || p.fd >= BC_FD_MAX)
 		return 0;
+	if (checked(nr, p.fd)) {
+		const struct bc_pend *q = &E.q[E.npend - 1];
+		p.nr = q->nr, p.pred = q->pred, p.sig = q->sig;
+		return queue_data(nr, &p, &E.fd[p.fd], a, KILLS_CHECKED, res);
+	}
 	/* A close is worth no probe: it saves one call. */
 	if (!(f = __bc_fd_for_defer(p.fd, c.pred != PRED_CLOSE)) || f->closing)
 		return 0;
 	switch (c.pred) {
 	case PRED_WRITE:
-		if (f->type == FT_DGRAM && (nr == SYS_sendto || nr == SYS_sendmsg))
-			goto send;
-		if ((nr == SYS_sendto || nr == SYS_sendmsg) && f->type != FT_STREAM)
-			return 0;
-		if (f->type != FT_REG && f->type != FT_FIFO && f->type != FT_STREAM &&
-		    f->type != FT_CHR && f->type != FT_MEMDEV)
-			return 0;
-		if ((E.threaded && !never_blocks(f)) || (f->type == FT_REG && mapped(p.fd, f)))
-			return 0;
-		if (!writable(f) || ((f->flags & O_NONBLOCK) && f->type != FT_REG))
-			return 0;
-		kills = 1;
-		if (nr == SYS_write || nr == SYS_sendto) {
-			if (nr == SYS_sendto && (a[3] || a[4]))
-				return 0;
-			buf = (const void *)a[1], len = a[2];
-		} else if (nr == SYS_writev) {
-			iov = (const struct iovec *)a[1], cnt = a[2];
-		} else {
-			const struct msghdr *m = (const struct msghdr *)a[1];
-			if (a[2] || !m || m->msg_name || m->msg_controllen)
-				return 0;
-			iov = m->msg_iov, cnt = m->msg_iovlen;
-		}
-		p.nr = SYS_write;
-		break;
 	case PRED_PWRITE:
-		/* Far offsets may pass the file system's largest file. */
-		if (f->type != FT_REG || !writable(f) || a[3] < 0 || a[3] >= PWRITE_MAX ||
-		    mapped(p.fd, f))
-			return 0;
-		kills = 1;
-		if (nr == SYS_pwrite64)
-			buf = (const void *)a[1], len = a[2];
-		else
-			iov = (const struct iovec *)a[1], cnt = a[2];
-		p.nr = SYS_pwrite64;
-		p.a[3] = a[3];
-		break;
-	send:
-		if ((f->flags & O_NONBLOCK) || E.threaded)
-			return 0;
-		if (nr == SYS_sendto) {
-			if (a[3])
-				return 0;
-			buf = (const void *)a[1], len = a[2];
-			name = (const void *)a[4], namelen = a[5];
-		} else {
-			const struct msghdr *m = (const struct msghdr *)a[1];
-			if (a[2] || !m || m->msg_controllen)
-				return 0;
-			iov = m->msg_iov, cnt = m->msg_iovlen;
-			name = m->msg_name, namelen = m->msg_namelen;
-		}
-		if (!inet_destination(f, name, namelen))
-			return 0;
-		p.nr = SYS_sendto;
-		p.pred = PRED_SEND;
-		break;
+		return data_fd_ok(nr, &p, f, &kills) && queue_data(nr, &p, f, a, kills, res);
 	case PRED_META:
 		if (nr == SYS_fadvise64) {
 			if (f->type != FT_REG || a[1] < 0 || a[2] < 0 ||
@@ -341,60 +502,11 @@ static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 	default:
 		return 0;
 	}
-	if (iov && (len = iov_total(iov, cnt)) < 0)
-		return 0;
-	if (len <= 0 || len > BC_SINGLE_MAX || len > E.cfg.max_bytes || (!iov && !buf))
-		return 0;
-	if (!ready())
-		return 0;
-	/* Only once armed: the stand-in at SIGPIPE's or SIGXFSZ's default. */
-	if (kills) {
-		if ((sig = failure_signal(f)) < 0)
-			return 0;
-		p.sig = sig;
-	}
-	to = room(len + namelen, 1);
-	if (iov)
-		gather(to, iov, cnt);
-	else
-		__builtin_memcpy(to, buf, len);
-	p.a[0] = p.fd;
-	p.a[1] = (long)to;
-	p.a[2] = len;
-	if (namelen) {
-		__builtin_memcpy(to + len, name, namelen);
-		p.a[4] = (long)(to + len);
-		p.a[5] = namelen;
-	}
-	p.want = len;
 queue:
 	if (p.fd >= 0 && E.fd[p.fd].err)
 		return 0;  /* a flush for room made an error this call must report */
-	if (!E.busy && !net_asked)
-		__bc_sud_batch();
-	E.q[E.npend] = p;
-	/* The first call of a batch: sequentially consistent, against the
-	 * timer thread's going to sleep (__bc_timer_need). */
-	if (E.npend)
-		__atomic_store_n(&E.npend, E.npend + 1, __ATOMIC_RELEASE);
-	else
-		__atomic_store_n(&E.npend, 1, __ATOMIC_SEQ_CST);
-	__bc_busy_update();
-	if (p.fd >= 0)
-		target(p.fd);
-	if (E.npend == 1) {
-		E.batch++;
-		__bc_timer_need();
-	}
-	E.n.deferred++;
-	*res = p.want;
-	if (E.npend == BC_QUEUE_MAX)
-		__bc_run_queue_for(FL_FULL, -1);
-	else if (E.used && E.used >= (size_t)E.cfg.max_bytes)
-		__bc_run_queue_for(FL_BYTES, -1);
-	else if (E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
-		__bc_run_queue_for(FL_CLOSES, -1);
-	return 1;
+	push(&p, net_asked);
+	return queued(p.want, res);
 }
 
 /* Deferral only pays when calls wait: every TRY_WINDOW calls that could
@@ -405,7 +517,7 @@ queue:
 #define TRY_RECHECK 8  /* the window after a spell: it only confirms */
 #define SAVE_SHARE 4
 
-static void tried(int queued)
+static inline __attribute__((__always_inline__)) void tried(int queued)
 {
 	E.win_queued += queued;
 	if (++E.win_tried < (E.backoff_len ? TRY_RECHECK : TRY_WINDOW))
@@ -436,6 +548,36 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 	tried(1);
 	return 1;
 }
+/* A write or pwrite64 continuing the queue's last entry under the checks
+ * it passed (checked): merged into it as defer() would, nothing but its
+ * own arguments looked at.  0, having done nothing, where defer() must
+ * look. */
+static inline __attribute__((__always_inline__))
+int merged(long nr, long fd, long buf, long len, long off, long *res)
+{
+	struct bc_pend *q;
+	int done = 0;
+
+	if ((nr != SYS_write && nr != SYS_pwrite64) || __bc_in_handler ||
+	    (unsigned long)fd >= BC_FD_MAX || !buf || !size_ok(len))
+		return 0;
+	__bc_lock();
+	/* checked: the last entry is this fd's, made by this call. */
+	q = &E.q[E.npend ? E.npend - 1 : 0];
+	if (!E.hold && !E.off && !E.backoff && !E.fd[fd].err && !E.fd[fd].closing &&
+	    checked(nr, fd) && (nr == SYS_write || offset_ok(off)) &&
+	    continues(q, &E.fd[fd], off, len)) {
+		__builtin_memcpy(E.arena + E.used, (const void *)buf, len);
+		append(q, len);
+		queued(len, res);
+		tried(1);
+		++*E.ok_count;
+		done = 1;
+	}
+	__bc_unlock();
+	return done;
+}
+
 /* Make an observer of fd wait for what it may see: the queue flushed
  * and every batch run, or only the batches in flight that touch its file,
  * or nothing.  Lock held. */
@@ -460,6 +602,9 @@ static void observe(int fd, long nr)
 	}
 	if ((seq = __bc_inflight_for(fd, f)))
 		__bc_wait_batch(seq);
+	/* Until another fd gets pending calls: the batches to come hold
+	 * only what is pending now. */
+	f->clear = E.obs_gen;
 	return;
 all:
 	__bc_settle_all(FL_DEP, nr);
@@ -563,26 +708,14 @@ static int idle_passes(long nr)
 	return p == IDLE_IGNORE || __bc_idle_tick();
 }
 
-hidden int __bc_before(long nr, long a[6], long *res)
+/* __bc_before's way for every call but a merged write: out of line, so
+ * that the merge needs no frame of its size.  In the engine (__bc_depth),
+ * the call counted. */
+__attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 {
 	struct bc_class c;
 	int fd, done = 0;
 
-	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth ||
-	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
-		return 0;
-	if (__bc_vforked) {
-		/* The vfork child shares this memory but not the fd table. */
-		if (__bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
-			return 0;
-		__bc_vforked = 0;
-	}
-	if (idle_passes(nr)) {
-		__bc_seen(nr);
-		return 0;
-	}
-	__bc_depth++;
-	__bc_seen(nr);
 	if (ending(nr)) {
 		__bc_leave();
 		__bc_engine_end(nr == SYS_exit_group ? FL_EXIT : FL_EXEC, nr,
@@ -637,6 +770,45 @@ hidden int __bc_before(long nr, long a[6], long *res)
 		if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
 			done = owed(nr, fd, res);
 	}
+	__bc_leave();
+	return done;
+}
+
+hidden int __bc_before(long nr, long a[6], long *res)
+{
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth ||
+	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
+		return 0;
+	if (__bc_vforked) {
+		/* The vfork child shares this memory but not the fd table. */
+		if (__bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
+			return 0;
+		__bc_vforked = 0;
+	}
+	if (idle_passes(nr)) {
+		__bc_seen(nr);
+		return 0;
+	}
+	__bc_depth++;
+	__bc_seen(nr);
+	if (nr == __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) && merged(nr, a[0], a[1], a[2], a[3], res)) {
+		__bc_leave();
+		return 1;
+	}
+	return before(nr, a, res);
+}
+
+hidden int __bc_merge(long nr, long fd, long buf, long len, long off, long *res)
+{
+	int done;
+
+	if (nr != __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) ||
+	    !__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth || __bc_vforked ||
+	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
+		return 0;
+	__bc_depth++;
+	if ((done = merged(nr, fd, buf, len, off, res)))
+		__bc_seen(nr);
 	__bc_leave();
 	return done;
 }

@@ -77,10 +77,12 @@ struct bc_fd {
 	int64_t uid;        /* owner, or -1 if not known */
 	int domain;         /* a socket's address family (SO_DOMAIN) */
 	uint64_t dev, ino;
-	uint32_t npend;     /* calls on it in the queue */
+	uint32_t npend;     /* entries on it in the queue */
 	uint32_t last_seq;  /* the newest batch with calls on it */
 	uint32_t close_seq; /* the batch with its pending close */
 	uint32_t epoch;     /* bumped whenever the number may name another file */
+	uint32_t clear;     /* the engine's obs_gen when nothing pending or in
+			       flight touched its file: an observer passes */
 	int err;            /* a misprediction's errno owed to its next call */
 };
 
@@ -139,9 +141,15 @@ struct bc_engine {
 	int lock;           /* futex word: 0 free, 1 held, 2 held and waited for */
 	uint32_t busy;      /* queued calls plus batches not reaped; read
 			       without the lock as a hint */
-	uint32_t npend;     /* calls in the queue */
+	uint32_t npend;     /* entries in the queue */
+	uint32_t ncalls;    /* calls in them (writes merge as they come) */
+	long ok_nr;         /* the last entry's write: its checks hold */
+	int ok_fd;          /* (engine.c's checked) */
+	uint64_t *ok_count; /* and the count of its deferrals (why.c) */
 	uint32_t batch;     /* bumped when the queue goes from empty to not */
 	uint32_t fdgen;     /* bumping it forgets every fd */
+	uint32_t obs_gen;   /* bumped when an fd gets pending calls: every
+			       fd's clear verdict is forgotten */
 	size_t used;        /* arena bytes in use */
 	unsigned ntarget;   /* distinct fds with pending calls, in target[] */
 	int many_targets;   /* more than BC_TARGETS_MAX of them */
@@ -237,8 +245,10 @@ static inline void __bc_leave(void)
 
 /* Per syscall: PASS_ALWAYS if it is never deferred, changes nothing the
  * engine knows and depends on nothing; PASS_IF_EMPTY if that holds while
- * nothing is pending; 0 otherwise. */
-enum { PASS_NEVER, PASS_ALWAYS, PASS_IF_EMPTY };
+ * nothing is pending; PASS_IF_CLEAR if it observes its first argument's
+ * fd (DEP_OBS) and so also while nothing pending or in flight touches
+ * that fd's file (bc_fd.clear); 0 otherwise. */
+enum { PASS_NEVER, PASS_ALWAYS, PASS_IF_EMPTY, PASS_IF_CLEAR };
 extern hidden const unsigned char __bc_pass[BC_NR_MAX];
 /* Per syscall, while idle: IDLE_WATCH if the engine must still see it
  * (signal dispositions, children, exec and exit, shared memory, seccomp,
@@ -253,9 +263,21 @@ hidden int __bc_idle_tick(void);
 /* Begin a spell of direct calls (deferral does not pay); lock held. */
 hidden void __bc_backoff_begin(void);
 
-/* Whether call nr can go straight to the kernel, the engine only counting
- * it: the common case, kept cheap. */
-static inline int __bc_passes(long nr)
+/* Does an observer of fd find nothing pending or in flight on its file,
+ * as observe() last found (engine.c)?  Not in a handler: its calls go
+ * after everything pending. */
+static inline int __bc_clear(long fd)
+{
+	return (unsigned long)fd < BC_FD_MAX && !__bc_in_handler &&
+	       __atomic_load_n(&__bc_e.fd[fd].gen, __ATOMIC_RELAXED) ==
+	       __atomic_load_n(&__bc_e.fdgen, __ATOMIC_RELAXED) &&
+	       __atomic_load_n(&__bc_e.fd[fd].clear, __ATOMIC_RELAXED) ==
+	       __atomic_load_n(&__bc_e.obs_gen, __ATOMIC_RELAXED);
+}
+
+/* Whether call nr, its first argument a0, can go straight to the kernel,
+ * the engine only counting it: the common case, kept cheap. */
+static inline int __bc_passes(long nr, long a0)
 {
 	unsigned p;
 
@@ -266,8 +288,10 @@ static inline int __bc_passes(long nr)
 		return !__bc_depth && !__bc_vforked && (p == IDLE_IGNORE || __bc_idle_tick());
 	if (!(p = __bc_pass[nr]))
 		return 0;
-	return (p == PASS_ALWAYS || !__atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED)) &&
-	       !__bc_e.any_owed && !__bc_depth && !__bc_vforked;
+	if (p != PASS_ALWAYS && __atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED) &&
+	    (p != PASS_IF_CLEAR || !__bc_clear(a0)))
+		return 0;
+	return !__bc_e.any_owed && !__bc_depth && !__bc_vforked;
 }
 
 /* A thread's first call: past the first, the process is threaded even if
@@ -288,6 +312,11 @@ static inline void __bc_seen(long nr)
  * -errno), else 0 once what it depends on has been flushed: the caller
  * issues it, then reports its result to __bc_after. */
 hidden int __bc_before(long nr, long a[6], long *res);
+/* A write or pwrite64 (fd, buf, len, off) merged into the queue's last
+ * entry, which the same call on the same fd made or last extended, as
+ * __bc_before would merge it: 1 if so (*res: its result); else 0, the
+ * call not yet seen (the caller goes on to __bc_before). */
+hidden int __bc_merge(long nr, long fd, long buf, long len, long off, long *res);
 /* After the caller issued nr itself: learn what it changed about fds. */
 hidden void __bc_after(long nr, const long a[6], long res);
 /* Read the settings and start watching the program's calls; what only
@@ -337,10 +366,25 @@ hidden int __bc_sud_batch(void);
 hidden int __bc_sud_blocks(void);
 /* The engine's busy count changed: calls trap while it is not zero. */
 hidden void __bc_sud_update(uint32_t busy);
+/* The net's switch: calls from outside the library trap while it is
+ * not 0 (sud.c). */
+extern hidden char __bc_sud_selector;
 /* Around a libc function the engine has already ordered (a wrapper's):
  * its calls go through; 1 if the net was blocking them. */
-hidden int __bc_sud_open(void);
-hidden void __bc_sud_close(int opened);
+static inline int __bc_sud_open(void)
+{
+	if (!__atomic_load_n(&__bc_sud_selector, __ATOMIC_RELAXED))
+		return 0;
+	__atomic_store_n(&__bc_sud_selector, 0, __ATOMIC_RELAXED);
+	return 1;
+}
+/* The net blocks again, if calls are still pending. */
+hidden void __bc_sud_reblock(void);
+static inline void __bc_sud_close(int opened)
+{
+	if (opened)
+		__bc_sud_reblock();
+}
 /* SIGSYS from the net: handled (1), or another SIGSYS (0). */
 hidden int __bc_sud_trap(const void *si, void *uc);
 /* Per thread: a wrapper of preload.c is calling libc's function, its

@@ -42,7 +42,7 @@ hidden long __bc_entry_call(long nr, const long *arg, unsigned flags)
 	 * the engine runs for it: no count, no flush. */
 	if (flags & BC_CALL_BYPASSED)
 		return __bc_sigaction(arg[0], (const void *)arg[1], (void *)arg[2], arg[3], 1);
-	if (t && !(flags & BC_CALL_CP) && __bc_passes(nr)) {
+	if (t && !(flags & BC_CALL_CP) && __bc_passes(nr, arg[0])) {
 		__bc_count(t, nr);
 		return __bc_raw6(nr, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5]);
 	}

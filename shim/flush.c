@@ -1,6 +1,6 @@
-/* The flush: the queue, merged (adjacent writes to one fd into one write,
- * contiguous pwrites into one pwrite64, datagram sends into sendmmsg,
- * runs of closes into close_range) into a batch of bc pages, run by the
+/* The flush: the queue (whose writes merged as they came, engine.c),
+ * merged further (datagram sends on one fd into sendmmsg, runs of closes
+ * into close_range) into a batch of bc pages, run by the
  * direct executor, through io_uring, or on the executor thread while the
  * program goes on; each merged result is checked against what the
  * program was told, and applied to the engine's state when the batch is
@@ -56,26 +56,12 @@ static unsigned char opcode[BC_NR_MAX];
 static unsigned char uring_use[BC_NR_MAX]; /* by merged call's nr */
 static struct bc_uring ring;  /* used under the lock only */
 
-/* Writes to a device keep their boundaries (a tun device, /dev/kmsg); a
- * memory device (/dev/null) has none. */
-static int mergeable(const struct bc_pend *p)
-{
-	return p->fd < 0 || E.fd[p->fd].type != FT_CHR;
-}
-
-/* A pipe's writes of up to PIPE_BUF bytes are atomic against its other
- * writers: merged, they must stay within it. */
-static long merge_max(int fd)
-{
-	return E.fd[fd].type == FT_FIFO ? 4096 : 1L << 20;
-}
-
 static unsigned merge(struct bc_batch *b, int *async)
 {
 	unsigned n = 0, i = 0, nmsg = 0;
 
 	while (i < E.npend) {
-		const struct bc_pend *p = &E.q[i], *q;
+		const struct bc_pend *p = &E.q[i];
 		struct flush_op *o = &b->ops[n++];
 		unsigned j = i + 1;
 
@@ -84,21 +70,6 @@ static unsigned merge(struct bc_batch *b, int *async)
 		*async &= E.cfg.exec[p->pred] == EX_ASYNC;
 		for (int k = 0; k < 6; k++)
 			o->a[k] = p->a[k];
-		for (; j < E.npend && mergeable(p); j++) {
-			q = &E.q[j];
-			if (q->pred != p->pred || q->fd != p->fd ||
-			    o->a[2] + q->a[2] > merge_max(p->fd))
-				break;
-			if (p->pred == PRED_WRITE && q->a[1] == o->a[1] + o->a[2]) {
-				o->a[2] += q->a[2];
-			} else if (p->pred == PRED_PWRITE && q->a[1] == o->a[1] + o->a[2] &&
-				   q->a[3] == o->a[3] + o->a[2]) {
-				o->a[2] += q->a[2];
-			} else {
-				break;
-			}
-			o->want += q->want;
-		}
 		if (p->pred == PRED_CLOSE) {
 			for (j = i + 1; j < E.npend && E.q[j].pred == PRED_CLOSE &&
 			     E.q[j].fd == E.q[j - 1].fd + 1; j++)
@@ -518,7 +489,7 @@ hidden void __bc_run_queue_for(int reason, long nr)
 	stamp(b);
 	async = async && may_go_async(reason) && __bc_executor_kick() == 0;
 	E.n.issued += b->nops;
-	backoff(E.npend, async ? E.npend : E.npend - b->nops);
+	backoff(E.ncalls, async ? E.ncalls : E.ncalls - b->nops);
 	E.n.flushes[reason]++;
 	if (reason == FL_DEP)
 		E.n.flush_by[(unsigned long)nr < BC_NR_MAX ? nr : BC_NR_MAX]++;
@@ -574,6 +545,8 @@ hidden void __bc_queue_drop(void)
 	E.many_targets = 0;
 	E.used = 0;
 	E.queued_closes = 0;
+	E.ncalls = 0;
+	E.ok_nr = -1;  /* no last entry: __bc_before's merge need not look */
 	__atomic_store_n(&E.npend, 0, __ATOMIC_RELEASE);
 	__bc_busy_update();
 }

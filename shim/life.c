@@ -168,6 +168,8 @@ hidden void __bc_engine_start(int close_ok, const char *how)
 	/* Where every fd allocation is seen, every call is (musl). */
 	E.cfg.sud = !close_ok && __bc_sud_wanted();
 	E.fdgen = 1;
+	E.obs_gen = 1;
+	E.ok_nr = -1;
 	E.euid = -1;
 	E.arena_size = E.cfg.max_bytes + BC_SINGLE_MAX + 4096;
 	way = how;

@@ -210,9 +210,20 @@ static inline long run6(int i, long a0, long a1, long a2, long a3, long a4, long
 	return r;
 }
 
+/* Call nr, not deferred: libc's function i issues it, and the engine
+ * learns its result. */
+__attribute__((__noinline__)) static long issue(long nr, int i, const long a[6])
+{
+	long r = run6(i, a[0], a[1], a[2], a[3], a[4], a[5]);
+
+	__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
+	return r;
+}
+
 /* through's way through the engine, out of line: the wrappers' common
  * path (a call the engine only counts) then needs no frame and ends in a
- * jump to libc's function. */
+ * jump to libc's function.  The call not deferred is issued out of line
+ * too, so that a deferred one keeps no registers. */
 __attribute__((__noinline__))
 static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
@@ -220,9 +231,7 @@ static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, l
 
 	if (__bc_before(nr, a, &r))
 		return errno_ret(r);
-	r = run6(i, a0, a1, a2, a3, a4, a5);
-	__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
-	return r;
+	return issue(nr, i, a);
 }
 
 /* Call nr through the engine; libc's function i issues it if it is not
@@ -230,9 +239,14 @@ static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, l
 static inline __attribute__((__always_inline__))
 long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
+	long r;
+
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
-	if (__bc_passes(nr)) {
+	/* A write continuing the last: no arguments gathered, no frame. */
+	if ((nr == SYS_write || nr == SYS_pwrite64) && __bc_merge(nr, a0, a1, a2, a3, &r))
+		return r;
+	if (__bc_passes(nr, a0)) {
 		__bc_seen(nr);
 		return run6(i, a0, a1, a2, a3, a4, a5);
 	}
@@ -321,7 +335,7 @@ int futimens(int fd, const struct timespec *t)
 
 	if (musl_way || !__bc_on)
 		return ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
-	if (__bc_passes(SYS_utimensat)) {
+	if (__bc_passes(SYS_utimensat, fd)) {
 		__bc_seen(SYS_utimensat);
 		return run6(R_futimens, fd, (long)t, 0, 0, 0, 0);
 	}
@@ -339,7 +353,7 @@ static int fadvise(int i, int fd, off_t o, off_t n, int adv)
 
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(fd, o, n, adv, 0, 0);
-	if (__bc_passes(SYS_fadvise64)) {
+	if (__bc_passes(SYS_fadvise64, fd)) {
 		__bc_seen(SYS_fadvise64);
 		return run6(i, fd, o, n, adv, 0, 0);
 	}

@@ -45,7 +45,7 @@
 /* The library's own code, whose calls always go through: linker-made. */
 extern const char __ehdr_start[] hidden, __etext[] hidden;
 
-static char selector;
+hidden char __bc_sud_selector;
 /* The process whose arming thread this is (0: none), and the one that
  * could not arm it (asked once). */
 static long armed_pid, failed_pid;
@@ -65,7 +65,7 @@ static void arm(long pid)
 	if (pid == failed_pid)
 		return;
 	r = __bc_raw6(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON,
-		      (long)__ehdr_start, __etext - __ehdr_start, (long)&selector, 0);
+		      (long)__ehdr_start, __etext - __ehdr_start, (long)&__bc_sud_selector, 0);
 	if (r < 0) {
 		state = r == -EINVAL ? "the kernel has no syscall user dispatch" : "refused";
 		failed_pid = pid;
@@ -132,27 +132,17 @@ hidden int __bc_sud_blocks(void)
 
 hidden void __bc_sud_update(uint32_t busy)
 {
-	__atomic_store_n(&selector, busy && batch_blocks ? SELECT_BLOCK : SELECT_ALLOW,
+	__atomic_store_n(&__bc_sud_selector, busy && batch_blocks ? SELECT_BLOCK : SELECT_ALLOW,
 			 __ATOMIC_RELEASE);
 }
 
-hidden int __bc_sud_open(void)
+hidden void __bc_sud_reblock(void)
 {
-	if (!__atomic_load_n(&selector, __ATOMIC_RELAXED))
-		return 0;
-	__atomic_store_n(&selector, SELECT_ALLOW, __ATOMIC_RELAXED);
-	return 1;
-}
-
-hidden void __bc_sud_close(int opened)
-{
-	if (!opened)
-		return;
 	__bc_sud_update(__atomic_load_n(&E.busy, __ATOMIC_SEQ_CST));
 	/* A flush on another thread (the timer's) may have emptied the
 	 * engine since: its ALLOW must not be overwritten. */
 	if (!__atomic_load_n(&E.busy, __ATOMIC_SEQ_CST))
-		__atomic_store_n(&selector, SELECT_ALLOW, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&__bc_sud_selector, SELECT_ALLOW, __ATOMIC_SEQ_CST);
 }
 
 /* The kernel's register file in a signal frame. */
@@ -184,7 +174,7 @@ hidden int __bc_sud_trap(const void *si, void *uc)
 	 * the program's. */
 	if (info->si_code != SYS_USER_DISPATCH || addr != gregs[GREG_RIP] || !after_call(addr))
 		return 0;
-	__atomic_store_n(&selector, SELECT_ALLOW, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&__bc_sud_selector, SELECT_ALLOW, __ATOMIC_SEQ_CST);
 	batch_blocks = 0;
 	/* The stand-in blocks every signal; the settle may wait (a full
 	 * pipe), where the program would have taken them. */

@@ -162,15 +162,17 @@ static enum bc_why_reason why(long nr, struct bc_class c, const long a[6], unsig
 	return WHY_ARGS;
 }
 
-hidden void __bc_why_note(long nr, struct bc_class c, const long a[6], int done,
-			  unsigned backoff, int locked)
+/* Syscall nr's slot in the counts, taken on first use; -1 if they are
+ * all taken.  Its index is kept by number (1 + slot), so that a deferred
+ * call finds it at once. */
+static int slot(long nr)
 {
+	static unsigned char slot_of[BC_NR_MAX];
 	struct bc_why_counts *w = &E.n.why;
-	uint64_t *n;
-	int i;
+	int i = __atomic_load_n(&slot_of[nr], __ATOMIC_RELAXED) - 1;
 
-	if (nr <= 0 || nr >= BC_NR_MAX)
-		return;
+	if (i >= 0 && __atomic_load_n(&w->s[i].nr, __ATOMIC_RELAXED) == nr)
+		return i;
 	for (i = 0; i < BC_WHY_SLOTS; i++) {
 		uint16_t s = __atomic_load_n(&w->s[i].nr, __ATOMIC_RELAXED);
 		if (s == nr)
@@ -184,12 +186,33 @@ hidden void __bc_why_note(long nr, struct bc_class c, const long a[6], int done,
 		}
 	}
 	if (i == BC_WHY_SLOTS)
+		return -1;
+	__atomic_store_n(&slot_of[nr], i + 1, __ATOMIC_RELAXED);
+	return i;
+}
+
+hidden void __bc_why_note(long nr, struct bc_class c, const long a[6], int done,
+			  unsigned backoff, int locked)
+{
+	struct bc_why_counts *w = &E.n.why;
+	uint64_t *n;
+	int i;
+
+	if (nr <= 0 || nr >= BC_NR_MAX || (i = slot(nr)) < 0)
 		return;
 	n = done ? &w->s[i].deferred : &w->s[i].why[why(nr, c, a, backoff)];
 	if (locked)
 		++*n;
 	else
 		__atomic_fetch_add(n, 1, __ATOMIC_RELAXED);
+}
+
+hidden uint64_t *__bc_why_counter(long nr)
+{
+	static uint64_t uncounted;
+	int i = slot(nr);
+
+	return i >= 0 ? &E.n.why.s[i].deferred : &uncounted;
 }
 
 hidden void __bc_why_report(void)

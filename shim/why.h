@@ -53,6 +53,8 @@ struct bc_why_counts {
  * (else the counts are bumped atomically). */
 hidden void __bc_why_note(long nr, struct bc_class c, const long a[6], int done,
 			  unsigned backoff, int locked);
+/* The count of call nr's deferrals, bumped under the engine's lock. */
+hidden uint64_t *__bc_why_counter(long nr);
 /* The report's "deferred_by_syscall" and "not_deferred" fields. */
 hidden void __bc_why_report(void);
 
