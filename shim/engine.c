@@ -223,16 +223,17 @@ static long merge_max(const struct bc_fd *f)
 }
 
 /* Does a write of len bytes (a pwrite's at offset off) continue q, the
- * queue's last entry, of the same fd, prediction and failure signal?  If
+ * queue's last entry, of the same fd, prediction and failure signal, its
+ * entry holding at most max bytes (merge_max)?  If
  * its data ends where the arena's free space begins (which will hold the
  * write's), the two fit in one entry and, for a pwrite, it ends at off in
  * the file.  Extended, q is the one call the flush issues, as if the
  * program had made it. */
 static inline __attribute__((__always_inline__))
-int continues(const struct bc_pend *q, const struct bc_fd *f, long off, long len)
+int continues(const struct bc_pend *q, long max, long off, long len)
 {
 	return E.used + len <= E.arena_size && (const char *)q->a[1] + q->a[2] == E.arena + E.used &&
-	       q->a[2] + len <= merge_max(f) && (q->pred != PRED_PWRITE || q->a[3] + q->a[2] == off);
+	       q->a[2] + len <= max && (q->pred != PRED_PWRITE || q->a[3] + q->a[2] == off);
 }
 
 /* The write's bytes, just copied to the arena's free space, join q. */
@@ -288,26 +289,21 @@ static int data_fd_ok(long nr, struct bc_pend *p, struct bc_fd *f, int *kills)
 }
 
 /* Does write nr on fd come right after the queue's last entry, made or
- * last extended by the same call on the same fd (E.ok_nr, E.ok_fd)?
- * Then the checks of the fd and of the process that call passed still
- * hold: until another entry is pushed or the queue flushed, whatever
- * could change them flushes first (close, dup2, F_SETFL, a file's mmap,
- * sigaction, sigprocmask, setrlimit, seccomp, fork, a call the net
- * catches), or is looked at again here (the fd forgotten, a thread
- * started).  defer() has seen to the rest (exec, backoff, off). */
+ * last extended by the same call on the same fd (the merge verdict,
+ * E.ok_nr and E.ok_fd)?  Then the checks of the fd and of the process
+ * that call passed still hold: whatever could change them flushes first
+ * or forgets the verdict (bc_engine.ok_nr has the list), but for another
+ * thread's start, which that thread's first call may tell unlocked. */
 static inline __attribute__((__always_inline__)) int checked(long nr, int fd)
 {
-	const struct bc_fd *f = &E.fd[fd];
-
-	return E.npend && E.ok_nr == nr && E.ok_fd == fd && f->gen == E.fdgen &&
-	       !E.maps_unknown && !E.filter_unknown && (!E.threaded || never_blocks(f));
+	return E.ok_nr == nr && E.ok_fd == fd && (!E.threaded || never_blocks(&E.fd[fd]));
 }
 
 /* Call p, its arguments copied, becomes the queue's last entry.
  * net_asked: the net was asked about this batch already. */
 static void push(const struct bc_pend *p, int net_asked)
 {
-	E.ok_nr = -1;
+	__bc_unverdict();
 	if (!E.busy && !net_asked)
 		__bc_sud_batch();
 	E.q[E.npend] = *p;
@@ -395,7 +391,7 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 	}
 	q = E.npend ? &E.q[E.npend - 1] : NULL;
 	if (q && (q->pred != p->pred || q->fd != p->fd || q->sig != p->sig ||
-		  (p->pred != PRED_WRITE && p->pred != PRED_PWRITE) || !continues(q, f, p->a[3], len)))
+		  (p->pred != PRED_WRITE && p->pred != PRED_PWRITE) || !continues(q, merge_max(f), p->a[3], len)))
 		q = NULL;
 	to = q ? E.arena + E.used : room(len + namelen, 1);
 	if (iov)
@@ -421,6 +417,7 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 	if (p->pred == PRED_WRITE || p->pred == PRED_PWRITE) {
 		E.ok_nr = nr;
 		E.ok_fd = p->fd;
+		E.ok_max = merge_max(f);
 		E.ok_count = __bc_why_counter(nr);
 	}
 	return queued(len, res);
@@ -550,23 +547,21 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 }
 /* A write or pwrite64 continuing the queue's last entry under the checks
  * it passed (checked): merged into it as defer() would, nothing but its
- * own arguments looked at.  0, having done nothing, where defer() must
- * look. */
+ * own arguments looked at (the verdict implies no exec under way,
+ * deferral on, no backoff, no error owed to the fd nor its close
+ * pending).  0, having done nothing, where defer() must look. */
 static inline __attribute__((__always_inline__))
 int merged(long nr, long fd, long buf, long len, long off, long *res)
 {
 	struct bc_pend *q;
 	int done = 0;
 
-	if ((nr != SYS_write && nr != SYS_pwrite64) || __bc_in_handler ||
-	    (unsigned long)fd >= BC_FD_MAX || !buf || !size_ok(len))
+	if ((nr != SYS_write && nr != SYS_pwrite64) || __bc_in_handler || !buf || !size_ok(len))
 		return 0;
 	__bc_lock();
 	/* checked: the last entry is this fd's, made by this call. */
 	q = &E.q[E.npend ? E.npend - 1 : 0];
-	if (!E.hold && !E.off && !E.backoff && !E.fd[fd].err && !E.fd[fd].closing &&
-	    checked(nr, fd) && (nr == SYS_write || offset_ok(off)) &&
-	    continues(q, &E.fd[fd], off, len)) {
+	if (checked(nr, fd) && (nr == SYS_write || offset_ok(off)) && continues(q, E.ok_max, off, len)) {
 		__builtin_memcpy(E.arena + E.used, (const void *)buf, len);
 		append(q, len);
 		queued(len, res);
@@ -661,8 +656,10 @@ static int ending(long nr)
 
 hidden struct bc_thread *__bc_thread_first(void)
 {
-	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1)
+	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1) {
 		__atomic_store_n(&E.threaded, 1, __ATOMIC_RELEASE);
+		__bc_unverdict();
+	}
 	return __bc_thread_new();
 }
 
@@ -674,7 +671,7 @@ __attribute__((__noinline__, __cold__)) static void wake(void)
 	__bc_lock();
 	if (__bc_idle) {
 		E.backoff = 0;
-		E.fdgen++;
+		__bc_fds_new();
 		__atomic_store_n(&__bc_idle, 0, __ATOMIC_RELEASE);
 	}
 	__bc_unlock();
@@ -828,6 +825,7 @@ static void map_shared(int fd)
 {
 	struct bc_fd *f = __bc_fd_get(fd);
 
+	__bc_unverdict();
 	if (!f || E.nmapped == BC_MAPPED_MAX) {
 		E.many_mapped = 1;
 		return;
@@ -885,7 +883,7 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_fcntl:
 		/* Status flags belong to the open file, which duplicates share. */
 		if (a[1] == F_SETFL)
-			E.fdgen++;
+			__bc_fds_new();
 		else if (res >= 0 && (a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC))
 			__bc_fd_copy(a[0], res);
 		break;
@@ -905,7 +903,7 @@ static void learn(long nr, const long a[6], long res)
 		break;
 	case SYS_ioctl:
 		if (a[1] == FIONBIO)
-			E.fdgen++;
+			__bc_fds_new();
 		break;
 	case SYS_mmap:
 		/* Even a private mapping shares the page cache until written. */
@@ -922,12 +920,12 @@ static void learn(long nr, const long a[6], long res)
 		if (prctl_harmless(a[0]))
 			break;
 		if (a[0] == PR_SET_SECCOMP && res >= 0)
-			E.off |= BC_OFF_SECCOMP;
+			__bc_off(BC_OFF_SECCOMP);
 		goto credentials;
 	case SYS_seccomp:
 		/* A filter may make any later call fail: predict nothing. */
 		if ((a[0] == 0 || a[0] == 1) && res >= 0)
-			E.off |= BC_OFF_SECCOMP;
+			__bc_off(BC_OFF_SECCOMP);
 		/* fall through */
 	credentials:
 	case SYS_setuid:

@@ -143,8 +143,26 @@ struct bc_engine {
 			       without the lock as a hint */
 	uint32_t npend;     /* entries in the queue */
 	uint32_t ncalls;    /* calls in them (writes merge as they come) */
-	long ok_nr;         /* the last entry's write: its checks hold */
-	int ok_fd;          /* (engine.c's checked) */
+	/* The merge verdict: the queue's last entry is write ok_nr's on fd
+	 * ok_fd, and the next such call may extend it with none of the
+	 * checks it passed (engine.c's merged); -1 when none.  Set under the
+	 * lock when a write or pwrite is queued; forgotten (__bc_unverdict)
+	 * by whatever changes what it summarises: another entry pushed, the
+	 * queue flushed or dropped (a fork child's), an fd forgotten, copied
+	 * onto or opened (__bc_fd_forget), every fd forgotten (__bc_fds_new:
+	 * F_SETFL, FIONBIO, a call unseen, a __synccall, the end of a
+	 * backoff, a fork child), an error owed to an fd (flush.c's apply),
+	 * deferral off (__bc_off: seccomp, shared memory, no memory), a
+	 * backoff begun, the maps or a filter made unknown, an exec under
+	 * way (hold), another thread seen.  What it need not be forgotten
+	 * for flushes first (close, dup2, mmap of a file, sigaction,
+	 * sigprocmask, setrlimit, credentials, fork, exec).  Per thread, and
+	 * so still tested by merged: a signal handler running, the engine
+	 * re-entered, a vfork child; and another thread's start, which only
+	 * a call of that thread may tell (threaded). */
+	long ok_nr;
+	int ok_fd;
+	long ok_max;        /* the most bytes its entry may hold (merge_max) */
 	uint64_t *ok_count; /* and the count of its deferrals (why.c) */
 	uint32_t batch;     /* bumped when the queue goes from empty to not */
 	uint32_t fdgen;     /* bumping it forgets every fd */
@@ -262,6 +280,26 @@ extern hidden const unsigned char __bc_idle_pass[BC_NR_MAX];
 hidden int __bc_idle_tick(void);
 /* Begin a spell of direct calls (deferral does not pay); lock held. */
 hidden void __bc_backoff_begin(void);
+
+/* The merge verdict (bc_engine.ok_nr) no longer holds. */
+static inline void __bc_unverdict(void)
+{
+	__atomic_store_n(&__bc_e.ok_nr, -1, __ATOMIC_RELAXED);
+}
+
+/* Every fd's state is forgotten: their numbers may name other files. */
+static inline void __bc_fds_new(void)
+{
+	__bc_e.fdgen++;
+	__bc_unverdict();
+}
+
+/* Deferral is off, for reason why (BC_OFF_*). */
+static inline void __bc_off(int why)
+{
+	__atomic_or_fetch(&__bc_e.off, why, __ATOMIC_RELEASE);
+	__bc_unverdict();
+}
 
 /* Does an observer of fd find nothing pending or in flight on its file,
  * as observe() last found (engine.c)?  Not in a handler: its calls go

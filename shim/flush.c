@@ -298,6 +298,7 @@ hidden void __bc_backoff_begin(void)
 		E.backoff_len = BACKOFF_MAX;
 	E.backoff = E.backoff_len;
 	E.n.backoffs++;
+	__bc_unverdict();
 }
 
 static void backoff(unsigned deferred, unsigned saved)
@@ -397,6 +398,7 @@ static void apply(struct bc_batch *b)
 			    E.fd[o->fd].epoch == o->epoch && !E.fd[o->fd].closing) {
 				E.fd[o->fd].err = -o->err;
 				E.any_owed = 1;
+				__bc_unverdict();
 			}
 		}
 		if (o->pred == PRED_CLOSE)
@@ -546,7 +548,7 @@ hidden void __bc_queue_drop(void)
 	E.used = 0;
 	E.queued_closes = 0;
 	E.ncalls = 0;
-	E.ok_nr = -1;  /* no last entry: __bc_before's merge need not look */
+	__bc_unverdict();  /* no last entry */
 	__atomic_store_n(&E.npend, 0, __ATOMIC_RELEASE);
 	__bc_busy_update();
 }

@@ -209,7 +209,7 @@ hidden int __bc_filtered(void)
 	E.filter_unknown = 0;
 	m = __bc_raw6(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0, 0);
 	if (m > 0 || (m < 0 && m != -EINVAL)) {
-		E.off |= BC_OFF_SECCOMP;
+		__bc_off(BC_OFF_SECCOMP);
 		return -1;
 	}
 	return 0;
@@ -228,7 +228,7 @@ hidden int __bc_arm(void)
 	m = __bc_raw6(SYS_mmap, 0, E.arena_size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if ((unsigned long)m > -4096UL || __bc_batches_start() < 0) {
-		E.off |= BC_OFF_NOMEM;
+		__bc_off(BC_OFF_NOMEM);
 		return -1;
 	}
 	E.arena = E.arena0 = (char *)m;
@@ -276,6 +276,7 @@ hidden void __bc_engine_end(int reason, long nr, int final, int bypassed)
 			__atomic_store_n(&__bc_on, 0, __ATOMIC_RELEASE);
 		else
 			E.hold = 1;
+		__bc_unverdict();
 		__bc_unlock();
 		__bc_leave();
 	}
@@ -309,7 +310,7 @@ hidden void __bc_engine_unseen(long nr)
 	/* What it did is unknown: the next deferral learns afresh what an
 	 * unseen call may change (fds, credentials, a filter, and the maps
 	 * if it could map memory). */
-	E.fdgen++;
+	__bc_fds_new();
 	E.euid = -1;
 	if (nr < 0 || nr == SYS_mmap || nr == SYS_mremap || nr == SYS_mprotect ||
 	    nr == SYS_shmat || nr == SYS_remap_file_pages || nr == SYS_io_uring_setup ||
@@ -328,6 +329,7 @@ hidden void __bc_engine_threaded(void)
 	__bc_lock();
 	__bc_settle_all(FL_DEP, SYS_clone);
 	E.threaded = 1;
+	__bc_unverdict();
 	__bc_unlock();
 	__bc_leave();
 }
@@ -352,7 +354,7 @@ hidden void __bc_engine_synccall(int begin)
 		__atomic_store_n(&__bc_synccall, 1, __ATOMIC_SEQ_CST);
 	} else if (in_synccall) {
 		in_synccall = 0;
-		E.fdgen++;
+		__bc_fds_new();
 		__atomic_store_n(&__bc_synccall, 0, __ATOMIC_SEQ_CST);
 		E.euid = -1;
 		__bc_timer_retire();
@@ -388,7 +390,7 @@ hidden void __bc_engine_child(void)
 	E.win_flushes = E.win_deferred = E.win_saved = 0;
 	E.win_tried = E.win_queued = 0;
 	__atomic_store_n(&__bc_idle, 0, __ATOMIC_RELAXED);
-	E.fdgen++;
+	__bc_fds_new();
 	/* Its own pid at once: the parent's handlers, inherited, ask whose
 	 * the records are. */
 	E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
