@@ -569,14 +569,28 @@ hidden const char *__bc_class_name(int pred);
 /* io_uring for the report: "unused", "ok" or "unavailable: why". */
 hidden const char *__bc_uring_state(void);
 
-/* The process-wide lock; not recursive. */
-hidden void __bc_lock(void);
+/* The lock's ways when taken or waited for (timer.c). */
+hidden void __bc_lock_wait(void);
+hidden void __bc_unlock_wake(void);
+/* The process-wide lock; not recursive.  Its free case inline: taken on
+ * every merged write. */
+static inline void __bc_lock(void)
+{
+	int c = 0;
+
+	if (!__atomic_compare_exchange_n(&__bc_e.lock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		__bc_lock_wait();
+}
 /* The lock if it is free now; nonzero if taken. */
 hidden int __bc_trylock(void);
 /* The lock, waiting at most about 50 ms: an exit or a fatal signal must
  * not wait for a flush blocked on a full pipe.  Nonzero if taken. */
 hidden int __bc_lock_briefly(void);
-hidden void __bc_unlock(void);
+static inline void __bc_unlock(void)
+{
+	if (__atomic_exchange_n(&__bc_e.lock, 0, __ATOMIC_RELEASE) == 2)
+		__bc_unlock_wake();
+}
 /* Start the timer thread if this process has none; lock held. */
 hidden void __bc_timer_need(void);
 /* The timer thread is gone (in a fork child). */
