@@ -323,17 +323,19 @@ static void push(const struct bc_pend *p, int net_asked)
 }
 
 /* A call queued, or merged into the last entry: counted, its result
- * given, and the bounds kept.  1. */
-static inline __attribute__((__always_inline__)) int queued(long want, long *res)
+ * given, and the bounds kept (flushed at).  entries: it may have added
+ * an entry, or a close; merged's cannot, and the push that reached
+ * either bound flushed, so only the bytes' is left to it.  1. */
+static inline __attribute__((__always_inline__)) int queued(long want, long *res, int entries)
 {
 	E.ncalls++;
 	E.n.deferred++;
 	*res = want;
-	if (E.npend == BC_QUEUE_MAX)
+	if (entries && E.npend == BC_QUEUE_MAX)
 		__bc_run_queue_for(FL_FULL, -1);
 	else if (E.used && E.used >= (size_t)E.cfg.max_bytes)
 		__bc_run_queue_for(FL_BYTES, -1);
-	else if (E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
+	else if (entries && E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
 		__bc_run_queue_for(FL_CLOSES, -1);
 	return 1;
 }
@@ -420,7 +422,7 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 		E.ok_max = merge_max(f);
 		E.ok_count = __bc_why_counter(nr);
 	}
-	return queued(len, res);
+	return queued(len, res, 1);
 }
 
 /* defer's work: 1 if queued. */
@@ -503,7 +505,7 @@ queue:
 	if (p.fd >= 0 && E.fd[p.fd].err)
 		return 0;  /* a flush for room made an error this call must report */
 	push(&p, net_asked);
-	return queued(p.want, res);
+	return queued(p.want, res, 1);
 }
 
 /* Deferral only pays when calls wait: every TRY_WINDOW calls that could
@@ -516,12 +518,13 @@ queue:
 
 static inline __attribute__((__always_inline__)) void tried(int queued)
 {
-	E.win_queued += queued;
-	if (++E.win_tried < (E.backoff_len ? TRY_RECHECK : TRY_WINDOW))
+	unsigned w = E.win_tries += queued ? 0x10001 : 1;
+
+	if ((w & 0xffff) < (E.backoff_len ? TRY_RECHECK : TRY_WINDOW))
 		return;
-	if (E.win_queued * SAVE_SHARE < E.win_tried)
+	if ((w >> 16) * SAVE_SHARE < (w & 0xffff))
 		__bc_backoff_begin();
-	E.win_tried = E.win_queued = 0;
+	E.win_tries = 0;
 }
 
 /* Check that call nr can be predicted from what is known of its fd, copy
@@ -564,7 +567,7 @@ int merged(long nr, long fd, long buf, long len, long off, long *res)
 	if (checked(nr, fd) && (nr == SYS_write || offset_ok(off)) && continues(q, E.ok_max, off, len)) {
 		__builtin_memcpy(E.arena + E.used, (const void *)buf, len);
 		append(q, len);
-		queued(len, res);
+		queued(len, res, 0);
 		tried(1);
 		++*E.ok_count;
 		done = 1;

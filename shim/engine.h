@@ -202,7 +202,9 @@ struct bc_engine {
 	int many_mapped;    /* more than BC_MAPPED_MAX, or one not identified */
 	struct { uint64_t dev, ino; } mapped[BC_MAPPED_MAX];
 	unsigned win_flushes, win_deferred, win_saved; /* the backoff's window */
-	unsigned win_tried, win_queued; /* its window of calls that could wait */
+	unsigned win_tries; /* its window of calls that could wait: how many
+			       in the low 16 bits, how many of them were
+			       queued in the high 16 (one add counts both) */
 	unsigned backoff;   /* deferrable calls still to go direct */
 	unsigned backoff_len; /* the current spell's length */
 	int64_t euid;       /* -1: not known */

@@ -388,7 +388,7 @@ hidden void __bc_engine_child(void)
 	E.any_owed = 0;
 	E.backoff = E.backoff_len = 0;
 	E.win_flushes = E.win_deferred = E.win_saved = 0;
-	E.win_tried = E.win_queued = 0;
+	E.win_tries = 0;
 	__atomic_store_n(&__bc_idle, 0, __ATOMIC_RELAXED);
 	__bc_fds_new();
 	/* Its own pid at once: the parent's handlers, inherited, ask whose
