@@ -798,19 +798,19 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	return before(nr, a, res);
 }
 
-hidden int __bc_merge(long nr, long fd, long buf, long len, long off, long *res)
+hidden long __bc_merge(long nr, long fd, long buf, long len, long off, bc_rest_fn rest)
 {
+	long r;
 	int done;
 
-	if (nr != __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) ||
-	    !__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth || __bc_vforked ||
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth || __bc_vforked ||
 	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
-		return 0;
+		return rest(fd, buf, len, off);
 	__bc_depth++;
-	if ((done = merged(nr, fd, buf, len, off, res)))
+	if ((done = merged(nr, fd, buf, len, off, &r)))
 		__bc_seen(nr);
 	__bc_leave();
-	return done;
+	return done ? r : rest(fd, buf, len, off);
 }
 
 static void forget_pair(long p)

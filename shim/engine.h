@@ -352,11 +352,15 @@ static inline void __bc_seen(long nr)
  * -errno), else 0 once what it depends on has been flushed: the caller
  * issues it, then reports its result to __bc_after. */
 hidden int __bc_before(long nr, long a[6], long *res);
-/* A write or pwrite64 (fd, buf, len, off) merged into the queue's last
+/* The way on for a write __bc_merge does not merge: the call not yet
+ * seen, through __bc_before. */
+typedef long (*bc_rest_fn)(long fd, long buf, long len, long off);
+/* A write or pwrite64 nr (fd, buf, len, off) merged into the queue's last
  * entry, which the same call on the same fd made or last extended, as
- * __bc_before would merge it: 1 if so (*res: its result); else 0, the
- * call not yet seen (the caller goes on to __bc_before). */
-hidden int __bc_merge(long nr, long fd, long buf, long len, long off, long *res);
+ * __bc_before would merge it: its result; else rest's.  nr is E.ok_nr
+ * as the caller read it.  A tail call of the wrapper's, which keeps no
+ * frame. */
+hidden long __bc_merge(long nr, long fd, long buf, long len, long off, bc_rest_fn rest);
 /* After the caller issued nr itself: learn what it changed about fds. */
 hidden void __bc_after(long nr, const long a[6], long res);
 /* Read the settings and start watching the program's calls; what only

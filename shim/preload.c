@@ -239,13 +239,8 @@ static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, l
 static inline __attribute__((__always_inline__))
 long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	long r;
-
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
-	/* A write continuing the last: no arguments gathered, no frame. */
-	if ((nr == SYS_write || nr == SYS_pwrite64) && __bc_merge(nr, a0, a1, a2, a3, &r))
-		return r;
 	if (__bc_passes(nr, a0)) {
 		__bc_seen(nr);
 		return run6(i, a0, a1, a2, a3, a4, a5);
@@ -253,16 +248,28 @@ long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a
 	return through_engine(nr, i, a0, a1, a2, a3, a4, a5);
 }
 
-/* The interposed functions are the library's only exports. */
-#pragma GCC visibility push(default)
-
 #define T(nr, name, a0, a1, a2, a3, a4, a5) \
 	through(nr, R_##name, (long)(a0), (long)(a1), (long)(a2), (long)(a3), (long)(a4), (long)(a5))
 
-ssize_t write(int fd, const void *b, size_t n) { return T(SYS_write, write, fd, b, n, 0, 0, 0); }
+/* A write continuing the queue's last entry (nr is the merge verdict's)
+ * merges before anything else, __bc_merge going on to rest if not: no
+ * arguments gathered, no frame. */
+#define MERGING(nr, name) \
+	static long rest_##name(long fd, long b, long n, long o) { return T(nr, name, fd, b, n, o, 0, 0); }
+MERGING(SYS_write, write)
+MERGING(SYS_pwrite64, pwrite)
+MERGING(SYS_pwrite64, pwrite64)
+#define TM(nr, name, fd, b, n, o) \
+	(!musl_way && (nr) == __atomic_load_n(&__bc_e.ok_nr, __ATOMIC_RELAXED) ? \
+	 __bc_merge(nr, fd, (long)(b), n, o, rest_##name) : rest_##name(fd, (long)(b), n, o))
+
+/* The interposed functions are the library's only exports. */
+#pragma GCC visibility push(default)
+
+ssize_t write(int fd, const void *b, size_t n) { return TM(SYS_write, write, fd, b, n, 0); }
 ssize_t writev(int fd, const struct iovec *v, int c) { return T(SYS_writev, writev, fd, v, c, 0, 0, 0); }
-ssize_t pwrite(int fd, const void *b, size_t n, off_t o) { return T(SYS_pwrite64, pwrite, fd, b, n, o, 0, 0); }
-ssize_t pwrite64(int fd, const void *b, size_t n, off_t o) { return T(SYS_pwrite64, pwrite64, fd, b, n, o, 0, 0); }
+ssize_t pwrite(int fd, const void *b, size_t n, off_t o) { return TM(SYS_pwrite64, pwrite, fd, b, n, o); }
+ssize_t pwrite64(int fd, const void *b, size_t n, off_t o) { return TM(SYS_pwrite64, pwrite64, fd, b, n, o); }
 ssize_t pwritev(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_pwritev, pwritev, fd, v, c, o, 0, 0); }
 ssize_t pwritev64(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_pwritev, pwritev64, fd, v, c, o, 0, 0); }
 ssize_t send(int fd, const void *b, size_t n, int fl) { return T(SYS_sendto, send, fd, b, n, fl, 0, 0); }
