@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 
 #include "bc.h"
 #include "classes.h"
@@ -270,6 +271,11 @@ static inline void __bc_leave(void)
  * that fd's file (bc_fd.clear); 0 otherwise. */
 enum { PASS_NEVER, PASS_ALWAYS, PASS_IF_EMPTY, PASS_IF_CLEAR };
 extern hidden const unsigned char __bc_pass[BC_NR_MAX];
+#define PASS_OF(dep, pred, fdarg, flags) \
+	(!(pred) && !((flags) & (CL_CHANGES | CL_REFINE)) ? \
+	 /* A call on an fd waits for a pending close of it. */ \
+	 ((dep) == DEP_NONE && (fdarg) < 0 ? PASS_ALWAYS : \
+	  (dep) == DEP_OBS && (fdarg) == 0 ? PASS_IF_CLEAR : PASS_IF_EMPTY) : PASS_NEVER)
 /* Per syscall, while idle: IDLE_WATCH if the engine must still see it
  * (signal dispositions, children, exec and exit, shared memory, seccomp,
  * credentials); IDLE_TICK for a call that could be deferred, which counts
@@ -277,6 +283,34 @@ extern hidden const unsigned char __bc_pass[BC_NR_MAX];
  * table is forgotten when the spell ends). */
 enum { IDLE_IGNORE, IDLE_WATCH, IDLE_TICK };
 extern hidden const unsigned char __bc_idle_pass[BC_NR_MAX];
+/* What the engine must see even while idle: what changes the signal
+ * dispositions it stands in for, makes children, ends or replaces the
+ * program, shares memory, installs a filter or changes the credentials
+ * its threads run with.  Any other call changes nothing it keeps while
+ * idle (the fd table is forgotten when the spell ends). */
+#define IDLE_OF(nr, pred) \
+	((nr) == SYS_fork || (nr) == SYS_vfork || (nr) == SYS_clone || (nr) == SYS_clone3 || \
+	 (nr) == SYS_execve || (nr) == SYS_execveat || (nr) == SYS_exit_group || \
+	 (nr) == SYS_mmap || (nr) == SYS_shmat || (nr) == SYS_prctl || (nr) == SYS_seccomp || \
+	 (nr) == SYS_setuid || (nr) == SYS_setreuid || (nr) == SYS_setresuid || \
+	 (nr) == SYS_setfsuid || (nr) == SYS_setgid || (nr) == SYS_setregid || \
+	 (nr) == SYS_setresgid || (nr) == SYS_setfsgid || (nr) == SYS_setgroups || \
+	 (nr) == SYS_capset || (nr) == SYS_rt_sigaction ? IDLE_WATCH : (pred) ? IDLE_TICK : IDLE_IGNORE)
+
+/* __bc_pass[nr] and __bc_idle_pass[nr] (pass: which), worked out at
+ * compile time where nr is a constant (the preload's wrappers). */
+static inline __attribute__((__always_inline__)) unsigned __bc_pass_of(long nr, int pass)
+{
+	if (!__builtin_constant_p(nr))
+		return pass ? __bc_pass[nr] : __bc_idle_pass[nr];
+	switch (nr) {
+#define ROW(name, dep, pred, fdarg, flags) \
+	case SYS_##name: return pass ? PASS_OF(dep, pred, fdarg, flags) : IDLE_OF(SYS_##name, pred);
+	BC_CLASSES(ROW)
+#undef ROW
+	}
+	return pass ? PASS_NEVER : IDLE_OF(nr, PRED_NO);
+}
 /* A call that could be deferred, made while idle: 1 while the spell
  * lasts, 0 once it has ended (the engine then sees the call). */
 hidden int __bc_idle_tick(void);
@@ -317,16 +351,16 @@ static inline int __bc_clear(long fd)
 
 /* Whether call nr, its first argument a0, can go straight to the kernel,
  * the engine only counting it: the common case, kept cheap. */
-static inline int __bc_passes(long nr, long a0)
+static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a0)
 {
 	unsigned p;
 
 	if ((unsigned long)nr >= BC_NR_MAX)
 		return 0;
-	if (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && (p = __bc_idle_pass[nr]) != IDLE_WATCH)
+	if (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && (p = __bc_pass_of(nr, 0)) != IDLE_WATCH)
 		/* Nothing is pending or owed while idle. */
 		return !__bc_depth && !__bc_vforked && (p == IDLE_IGNORE || __bc_idle_tick());
-	if (!(p = __bc_pass[nr]))
+	if (!(p = __bc_pass_of(nr, 1)))
 		return 0;
 	if (p != PASS_ALWAYS && __atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED) &&
 	    (p != PASS_IF_CLEAR || !__bc_clear(a0)))
