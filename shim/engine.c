@@ -21,9 +21,7 @@ hidden struct bc_engine __bc_e;
 _Static_assert(offsetof(struct bc_engine, busy) == 4, "tramp.S reads __bc_e.busy at +4");
 hidden int __bc_on start_data;
 hidden int __bc_idle start_data;
-hidden __thread int __bc_depth;
-hidden __thread int __bc_vforked;
-hidden __thread int __bc_wrapped;
+hidden __thread struct bc_tls __bc_tls;
 
 #define E __bc_e
 
@@ -559,7 +557,7 @@ int merged(long nr, long fd, long buf, long len, long off, long *res)
 	struct bc_pend *q;
 	int done = 0;
 
-	if ((nr != SYS_write && nr != SYS_pwrite64) || __bc_in_handler || !buf || !size_ok(len))
+	if ((nr != SYS_write && nr != SYS_pwrite64) || __bc_tls.in_handler || !buf || !size_ok(len))
 		return 0;
 	__bc_lock();
 	/* checked: the last entry is this fd's, made by this call. */
@@ -670,7 +668,7 @@ hidden struct bc_thread *__bc_thread_first(void)
  * numbers may mean other files now). */
 __attribute__((__noinline__, __cold__)) static void wake(void)
 {
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
 	if (__bc_idle) {
 		E.backoff = 0;
@@ -709,7 +707,7 @@ static int idle_passes(long nr)
 }
 
 /* __bc_before's way for every call but a merged write: out of line, so
- * that the merge needs no frame of its size.  In the engine (__bc_depth),
+ * that the merge needs no frame of its size.  In the engine (__bc_tls.depth),
  * the call counted. */
 __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 {
@@ -737,7 +735,7 @@ __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 		else
 			__bc_engine_forks();
 	}
-	if (__bc_in_handler) {
+	if (__bc_tls.in_handler) {
 		/* A handler's calls are not deferred, and go after what is
 		 * pending: the program it interrupted may be blocked waiting
 		 * for them (a self-pipe). */
@@ -776,20 +774,20 @@ __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 
 hidden int __bc_before(long nr, long a[6], long *res)
 {
-	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth ||
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_tls.depth ||
 	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
 		return 0;
-	if (__bc_vforked) {
+	if (__bc_tls.vforked) {
 		/* The vfork child shares this memory but not the fd table. */
 		if (__bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
 			return 0;
-		__bc_vforked = 0;
+		__bc_tls.vforked = 0;
 	}
 	if (idle_passes(nr)) {
 		__bc_seen(nr);
 		return 0;
 	}
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_seen(nr);
 	if (nr == __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) && merged(nr, a[0], a[1], a[2], a[3], res)) {
 		__bc_leave();
@@ -803,10 +801,10 @@ hidden long __bc_merge(long nr, long fd, long buf, long len, long off, bc_rest_f
 	long r;
 	int done;
 
-	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth || __bc_vforked ||
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_tls.aside ||
 	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
 		return rest(fd, buf, len, off);
-	__bc_depth++;
+	__bc_tls.depth++;
 	if ((done = merged(nr, fd, buf, len, off, &r)))
 		__bc_seen(nr);
 	__bc_leave();
@@ -960,7 +958,7 @@ static void learn(long nr, const long a[6], long res)
 
 hidden void __bc_after(long nr, const long a[6], long res)
 {
-	if (!__bc_on || __bc_depth || __bc_vforked || __bc_synccall || (unsigned long)nr >= BC_NR_MAX ||
+	if (!__bc_on || __bc_tls.aside || __bc_synccall || (unsigned long)nr >= BC_NR_MAX ||
 	    !(__bc_class_table[nr].flags & CL_CHANGES) ||
 	    (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && __bc_idle_pass[nr] != IDLE_WATCH))
 		return;
@@ -969,7 +967,7 @@ hidden void __bc_after(long nr, const long a[6], long res)
 			__bc_engine_child();
 		return;
 	}
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
 	learn(nr, a, res);
 	__bc_unlock();

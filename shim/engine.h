@@ -239,28 +239,41 @@ extern hidden int __bc_on;
  * the engine is out of the way, as the pass-through entry is; only the
  * calls __bc_idle_pass does not let by still reach it. */
 extern hidden int __bc_idle;
-/* Per thread: the engine is running on this thread's stack (a signal
- * handler that interrupts it makes raw calls). */
-extern hidden __thread int __bc_depth;
-/* Per thread: this thread called vfork; its child must not touch the engine. */
-extern hidden __thread int __bc_vforked;
-/* Per thread: waiting for the lock, or holding it in a call that may block
- * (a flush's write to a full pipe): a signal then cannot wait for the
- * thread to leave the engine (signals.c). */
-extern hidden __thread int __bc_blocked;
-/* Per thread: running a program's signal handler; its calls defer nothing. */
-extern hidden __thread int __bc_in_handler;
-/* Per thread: signals that arrived inside the engine, held blocked and
- * pending in the kernel until __bc_leave unblocks them. */
-extern hidden __thread unsigned long __bc_postponed;
+/* The engine's state per thread, in one block: one address to find on
+ * each call, and one test for the two flags every call tests. */
+struct bc_tls {
+	union {
+		struct {
+			/* The engine is running on this thread's stack (a
+			 * signal handler that interrupts it makes raw calls). */
+			int depth;
+			/* This thread called vfork; its child must not touch
+			 * the engine. */
+			int vforked;
+		};
+		uint64_t aside; /* either: the engine keeps out of its calls */
+	};
+	/* Waiting for the lock, or holding it in a call that may block (a
+	 * flush's write to a full pipe): a signal then cannot wait for the
+	 * thread to leave the engine (signals.c). */
+	int blocked;
+	/* Running a program's signal handler; its calls defer nothing. */
+	int in_handler;
+	/* A wrapper of preload.c is calling libc's function (below). */
+	int wrapped;
+	/* Signals that arrived inside the engine, held blocked and pending
+	 * in the kernel until __bc_leave unblocks them. */
+	unsigned long postponed;
+};
+extern hidden __thread struct bc_tls __bc_tls;
 
 /* Deliver the signals postponed while this thread was in the engine. */
 hidden void __bc_raise_postponed(void);
 
-/* This thread leaves the engine (see __bc_depth). */
+/* This thread leaves the engine (see bc_tls.depth). */
 static inline void __bc_leave(void)
 {
-	if (!--__bc_depth && __bc_postponed)
+	if (!--__bc_tls.depth && __bc_tls.postponed)
 		__bc_raise_postponed();
 }
 
@@ -342,7 +355,7 @@ static inline void __bc_off(int why)
  * after everything pending. */
 static inline int __bc_clear(long fd)
 {
-	return (unsigned long)fd < BC_FD_MAX && !__bc_in_handler &&
+	return (unsigned long)fd < BC_FD_MAX && !__bc_tls.in_handler &&
 	       __atomic_load_n(&__bc_e.fd[fd].gen, __ATOMIC_RELAXED) ==
 	       __atomic_load_n(&__bc_e.fdgen, __ATOMIC_RELAXED) &&
 	       __atomic_load_n(&__bc_e.fd[fd].clear, __ATOMIC_RELAXED) ==
@@ -359,13 +372,13 @@ static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a
 		return 0;
 	if (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && (p = __bc_pass_of(nr, 0)) != IDLE_WATCH)
 		/* Nothing is pending or owed while idle. */
-		return !__bc_depth && !__bc_vforked && (p == IDLE_IGNORE || __bc_idle_tick());
+		return !__bc_tls.aside && (p == IDLE_IGNORE || __bc_idle_tick());
 	if (!(p = __bc_pass_of(nr, 1)))
 		return 0;
 	if (p != PASS_ALWAYS && __atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED) &&
 	    (p != PASS_IF_CLEAR || !__bc_clear(a0)))
 		return 0;
-	return !__bc_e.any_owed && !__bc_depth && !__bc_vforked;
+	return !__bc_e.any_owed && !__bc_tls.aside;
 }
 
 /* A thread's first call: past the first, the process is threaded even if
@@ -465,10 +478,9 @@ static inline void __bc_sud_close(int opened)
 }
 /* SIGSYS from the net: handled (1), or another SIGSYS (0). */
 hidden int __bc_sud_trap(const void *si, void *uc);
-/* Per thread: a wrapper of preload.c is calling libc's function, its
+/* bc_tls.wrapped: a wrapper of preload.c is calling libc's function, its
  * call already through the engine: the rewritten sites it reaches go
  * straight (rewrite.c). */
-extern hidden __thread int __bc_wrapped;
 /* A handler the engine does not wrap (a realtime signal's) blocks
  * SIGSYS: the net blocks no call from now on. */
 hidden void __bc_sud_distrust(void);

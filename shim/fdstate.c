@@ -243,7 +243,7 @@ hidden void __bc_fd_opened(int fd, const char *path, long flags)
 
 hidden void __bc_engine_forget_fds(void)
 {
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
 	__bc_fds_new();
 	E.euid = -1;

@@ -252,7 +252,7 @@ static unsigned run_page(struct bc_batch *b, unsigned from, unsigned to, int hel
 	/* A flush of file writes ends: a signal waits for it.  One that may
 	 * wait for another party lets a handler run meanwhile (signals.c). */
 	if (!helper && b->may_block)
-		__bc_blocked++;
+		__bc_tls.blocked++;
 	if (uring) {
 		uint64_t before = ring.enters;
 		__bc_uring_exec(&ring, page, uring_use);
@@ -264,7 +264,7 @@ static unsigned run_page(struct bc_batch *b, unsigned from, unsigned to, int hel
 	for (unsigned i = from; i < from + ran; i++)
 		check(b, &b->ops[i], (long)page->reg[(i - from) * BC_WIN_SIZE], helper);
 	if (!helper && b->may_block)
-		__bc_blocked--;
+		__bc_tls.blocked--;
 	return from + ran;
 }
 
@@ -373,9 +373,9 @@ hidden void __bc_wait_batch(uint32_t seq)
 		 * flush does. */
 		E.n.inflight_waits++;
 		if (!helper_holds && may_block(seq)) {
-			__bc_blocked++;
+			__bc_tls.blocked++;
 			await(seq, 0);
-			__bc_blocked--;
+			__bc_tls.blocked--;
 		} else {
 			await(seq, 0);  /* on the timer thread: no TLS */
 		}

@@ -194,7 +194,7 @@ hidden int __bc_owner(int bypassed)
 	 * clone), or bypasses the musl entry; its pid tells.  The owner's pid
 	 * is known by then wherever the owner may ask this way: unknown, it
 	 * was never needed, and the caller is not the owner. */
-	if (bypassed || __bc_vforked || __atomic_load_n(&E.vm_child, __ATOMIC_RELAXED))
+	if (bypassed || __bc_tls.vforked || __atomic_load_n(&E.vm_child, __ATOMIC_RELAXED))
 		return E.owner && __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) == E.owner;
 	return 1;
 }
@@ -266,9 +266,9 @@ hidden void __bc_engine_end(int reason, long nr, int final, int bypassed)
 	/* The end waits for a flush under way, as the program would have
 	 * waited at the blocked call; only a handler (of a signal that
 	 * arrived meanwhile) must not be held up by it. */
-	if (!__bc_depth && (__bc_in_handler ? __bc_lock_briefly() : (__bc_lock(), 1))) {
-		__bc_depth++;
-		if (__bc_in_handler)
+	if (!__bc_tls.depth && (__bc_tls.in_handler ? __bc_lock_briefly() : (__bc_lock(), 1))) {
+		__bc_tls.depth++;
+		if (__bc_tls.in_handler)
 			__bc_settle_briefly(reason);
 		else
 			__bc_settle_all(reason, nr);
@@ -285,12 +285,12 @@ hidden void __bc_engine_end(int reason, long nr, int final, int bypassed)
 
 hidden void __bc_engine_settle(int reason)
 {
-	if (!__bc_on || __bc_depth || !__atomic_load_n(&E.busy, __ATOMIC_ACQUIRE))
+	if (!__bc_on || __bc_tls.depth || !__atomic_load_n(&E.busy, __ATOMIC_ACQUIRE))
 		return;
 	/* A vfork child: the queue is its parent's, for the parent's fds. */
 	if (!__bc_owner(0))
 		return;
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
 	__bc_settle_all(reason, -1);
 	__bc_unlock();
@@ -301,9 +301,9 @@ hidden void __bc_engine_unseen(long nr)
 {
 	if (nr >= 0)
 		__bc_seen(nr);
-	if (__bc_depth)
+	if (__bc_tls.depth)
 		return;
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
 	E.n.unseen++;
 	__bc_settle_all(FL_UNSEEN, nr);
@@ -325,7 +325,7 @@ hidden void __bc_engine_threaded(void)
 {
 	if (!__bc_on || E.threaded)
 		return;
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
 	__bc_settle_all(FL_DEP, SYS_clone);
 	E.threaded = 1;
@@ -343,9 +343,9 @@ hidden void __bc_engine_synccall(int begin)
 	if (begin) {
 		/* From a handler that interrupted the engine: its calls are
 		 * raw already, and the lock may be this thread's. */
-		if (!__bc_on || __bc_depth || __bc_vforked)
+		if (!__bc_on || __bc_tls.aside)
 			return;
-		__bc_depth++;
+		__bc_tls.depth++;
 		__bc_lock();
 		__bc_settle_all(FL_LIBC, -1);
 		in_synccall = 1;

@@ -141,7 +141,7 @@ hidden void *__bc_opaque_slow(long i, long a3)
 {
 	void *f = real(i);
 
-	if (musl_way || !__bc_on || __bc_depth)
+	if (musl_way || !__bc_on || __bc_tls.depth)
 		return f;
 	/* Its calls reach the engine through the rewritten sites, or trap
 	 * in the net while this batch blocks them: nothing to flush for. */
@@ -160,7 +160,7 @@ hidden void *__bc_opaque_slow(long i, long a3)
 		}
 		__bc_engine_settle(FL_FORK);
 		__bc_owner_pid();
-		__bc_vforked = 1;
+		__bc_tls.vforked = 1;
 		return f;
 	}
 	if (__bc_opaque_kind[i] == KIND_THREAD) {
@@ -179,7 +179,7 @@ hidden void *__bc_opaque_slow(long i, long a3)
 	if (__bc_opaque_kind[i] == KIND_VFORK) {
 		/* The child is told from the parent by its pid. */
 		__bc_owner_pid();
-		__bc_vforked = 1;
+		__bc_tls.vforked = 1;
 	}
 	return f;
 }
@@ -203,9 +203,9 @@ static inline long run6(int i, long a0, long a1, long a2, long a3, long a4, long
 	int opened = __bc_sud_open();
 	long r;
 
-	__bc_wrapped++;
+	__bc_tls.wrapped++;
 	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
-	__bc_wrapped--;
+	__bc_tls.wrapped--;
 	__bc_sud_close(opened);
 	return r;
 }
@@ -424,7 +424,7 @@ pid_t fork(void)
 	real(R_execve), real(R_execvp), real(R__exit);
 	__bc_before(SYS_fork, a, &r);
 	/* atfork handlers' calls go straight to the kernel. */
-	__bc_depth++;
+	__bc_tls.depth++;
 	r = ((pid_t (*)(void))real(R_fork))();
 	if (r == 0)
 		__bc_engine_child();
@@ -470,7 +470,7 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 	if (!musl_way && sig > 31 && act && (unsigned long)act->sa_handler > (unsigned long)SIG_IGN &&
 	    (act->sa_mask.__val[0] >> (SIGSYS - 1) & 1))
 		__bc_sud_distrust();
-	if (musl_way || !__bc_on || sig < 1 || sig > 31 || __bc_depth)
+	if (musl_way || !__bc_on || sig < 1 || sig > 31 || __bc_tls.depth)
 		return ((fn6)real(R_sigaction))(sig, (long)act, (long)oact, 0, 0, 0);
 	__bc_before(SYS_rt_sigaction, a, &r);
 	if (act)

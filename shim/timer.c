@@ -51,10 +51,9 @@ static void acquire(int *blocked)
 
 hidden void __bc_lock_wait(void)
 {
-	acquire(&__bc_blocked);
+	acquire(&__bc_tls.blocked);
 }
 
-hidden __thread int __bc_blocked;
 
 hidden int __bc_lock_briefly(void)
 {
