@@ -370,8 +370,12 @@ static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a
 
 	if ((unsigned long)nr >= BC_NR_MAX)
 		return 0;
-	if (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && (p = __bc_pass_of(nr, 0)) != IDLE_WATCH)
-		/* Nothing is pending or owed while idle. */
+	/* Nothing is pending or owed while idle (the engine goes idle only
+	 * with nothing, and queues nothing until it wakes): a wrapper's call
+	 * that the idle engine ignores, and that may pass otherwise, passes
+	 * below as it would here, with no look at idle. */
+	if (!(__builtin_constant_p(nr) && __bc_pass_of(nr, 0) == IDLE_IGNORE && __bc_pass_of(nr, 1)) &&
+	    __atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && (p = __bc_pass_of(nr, 0)) != IDLE_WATCH)
 		return !__bc_tls.aside && (p == IDLE_IGNORE || __bc_idle_tick());
 	if (!(p = __bc_pass_of(nr, 1)))
 		return 0;
