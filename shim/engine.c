@@ -32,9 +32,7 @@ static void target(int fd)
 
 	if (f->npend++)
 		return;
-	/* Never 0: a forgotten fd's clear. */
-	if (!++E.obs_gen)
-		E.obs_gen = 1;
+	__bc_obs_new();
 	if (E.ntarget < BC_TARGETS_MAX)
 		E.target[E.ntarget++] = fd;
 	else

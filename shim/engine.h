@@ -167,8 +167,9 @@ struct bc_engine {
 	uint64_t *ok_count; /* and the count of its deferrals (why.c) */
 	uint32_t batch;     /* bumped when the queue goes from empty to not */
 	uint32_t fdgen;     /* bumping it forgets every fd */
-	uint32_t obs_gen;   /* bumped when an fd gets pending calls: every
-			       fd's clear verdict is forgotten */
+	uint32_t obs_gen;   /* bumped when an fd gets pending calls, or every
+			       fd is forgotten: every fd's clear verdict is
+			       forgotten (__bc_obs_new) */
 	size_t used;        /* arena bytes in use */
 	unsigned ntarget;   /* distinct fds with pending calls, in target[] */
 	int many_targets;   /* more than BC_TARGETS_MAX of them */
@@ -336,10 +337,19 @@ static inline void __bc_unverdict(void)
 	__atomic_store_n(&__bc_e.ok_nr, -1, __ATOMIC_RELAXED);
 }
 
+/* Every fd's clear verdict (bc_fd.clear) is forgotten. */
+static inline void __bc_obs_new(void)
+{
+	/* Never 0: a forgotten fd's clear. */
+	if (!++__bc_e.obs_gen)
+		__bc_e.obs_gen = 1;
+}
+
 /* Every fd's state is forgotten: their numbers may name other files. */
 static inline void __bc_fds_new(void)
 {
 	__bc_e.fdgen++;
+	__bc_obs_new();
 	__bc_unverdict();
 }
 
@@ -351,13 +361,13 @@ static inline void __bc_off(int why)
 }
 
 /* Does an observer of fd find nothing pending or in flight on its file,
- * as observe() last found (engine.c)?  Not in a handler: its calls go
- * after everything pending. */
+ * as observe() last found (engine.c)?  Its verdict is set only for an fd
+ * known then, and forgotten with the fd (__bc_fd_forget) or every fd
+ * (__bc_fds_new), so that it implies the fd is still known.  Not in a
+ * handler: its calls go after everything pending. */
 static inline int __bc_clear(long fd)
 {
 	return (unsigned long)fd < BC_FD_MAX && !__bc_tls.in_handler &&
-	       __atomic_load_n(&__bc_e.fd[fd].gen, __ATOMIC_RELAXED) ==
-	       __atomic_load_n(&__bc_e.fdgen, __ATOMIC_RELAXED) &&
 	       __atomic_load_n(&__bc_e.fd[fd].clear, __ATOMIC_RELAXED) ==
 	       __atomic_load_n(&__bc_e.obs_gen, __ATOMIC_RELAXED);
 }
