@@ -63,36 +63,15 @@ hidden struct bc_class __bc_refine(long nr, const long a[6], struct bc_class c)
 }
 
 /* Built with the table, at compile time: nothing to compute at start. */
-#define PASS_OF(dep, pred, fdarg, flags) \
-	(!(pred) && !((flags) & (CL_CHANGES | CL_REFINE)) ? \
-	 /* A call on an fd waits for a pending close of it. */ \
-	 ((dep) == DEP_NONE && (fdarg) < 0 ? PASS_ALWAYS : \
-	  (dep) == DEP_OBS && (fdarg) == 0 ? PASS_IF_CLEAR : PASS_IF_EMPTY) : PASS_NEVER)
-
 hidden const unsigned char __bc_pass[BC_NR_MAX] = {
 #define ROW(name, dep, pred, fdarg, flags) [SYS_##name] = PASS_OF(dep, pred, fdarg, flags),
 	BC_CLASSES(ROW)
 #undef ROW
 };
 
-/* What the engine must see even while idle: what changes the signal
- * dispositions it stands in for, makes children, ends or replaces the
- * program, shares memory, installs a filter or changes the credentials
- * its threads run with.  Any other call changes nothing it keeps while
- * idle (the fd table is forgotten when the spell ends). */
-#define WATCHED(nr) \
-	((nr) == SYS_fork || (nr) == SYS_vfork || (nr) == SYS_clone || (nr) == SYS_clone3 || \
-	 (nr) == SYS_execve || (nr) == SYS_execveat || (nr) == SYS_exit_group || \
-	 (nr) == SYS_mmap || (nr) == SYS_shmat || (nr) == SYS_prctl || (nr) == SYS_seccomp || \
-	 (nr) == SYS_setuid || (nr) == SYS_setreuid || (nr) == SYS_setresuid || \
-	 (nr) == SYS_setfsuid || (nr) == SYS_setgid || (nr) == SYS_setregid || \
-	 (nr) == SYS_setresgid || (nr) == SYS_setfsgid || (nr) == SYS_setgroups || \
-	 (nr) == SYS_capset)
-
 hidden const unsigned char __bc_idle_pass[BC_NR_MAX] = {
-#define ROW(name, dep, pred, fdarg, flags) \
-	[SYS_##name] = WATCHED(SYS_##name) ? IDLE_WATCH : (pred) ? IDLE_TICK : IDLE_IGNORE,
+#define ROW(name, dep, pred, fdarg, flags) [SYS_##name] = IDLE_OF(SYS_##name, pred),
 	BC_CLASSES(ROW)
 #undef ROW
-	[SYS_rt_sigaction] = IDLE_WATCH,
+	[SYS_rt_sigaction] = IDLE_OF(SYS_rt_sigaction, PRED_NO),
 };

@@ -21,9 +21,7 @@ hidden struct bc_engine __bc_e;
 _Static_assert(offsetof(struct bc_engine, busy) == 4, "tramp.S reads __bc_e.busy at +4");
 hidden int __bc_on start_data;
 hidden int __bc_idle start_data;
-hidden __thread int __bc_depth;
-hidden __thread int __bc_vforked;
-hidden __thread int __bc_wrapped;
+hidden __thread struct bc_tls __bc_tls;
 
 #define E __bc_e
 
@@ -34,9 +32,7 @@ static void target(int fd)
 
 	if (f->npend++)
 		return;
-	/* Never 0: a forgotten fd's clear. */
-	if (!++E.obs_gen)
-		E.obs_gen = 1;
+	__bc_obs_new();
 	if (E.ntarget < BC_TARGETS_MAX)
 		E.target[E.ntarget++] = fd;
 	else
@@ -223,16 +219,17 @@ static long merge_max(const struct bc_fd *f)
 }
 
 /* Does a write of len bytes (a pwrite's at offset off) continue q, the
- * queue's last entry, of the same fd, prediction and failure signal?  If
+ * queue's last entry, of the same fd, prediction and failure signal, its
+ * entry holding at most max bytes (merge_max)?  If
  * its data ends where the arena's free space begins (which will hold the
  * write's), the two fit in one entry and, for a pwrite, it ends at off in
  * the file.  Extended, q is the one call the flush issues, as if the
  * program had made it. */
 static inline __attribute__((__always_inline__))
-int continues(const struct bc_pend *q, const struct bc_fd *f, long off, long len)
+int continues(const struct bc_pend *q, long max, long off, long len)
 {
 	return E.used + len <= E.arena_size && (const char *)q->a[1] + q->a[2] == E.arena + E.used &&
-	       q->a[2] + len <= merge_max(f) && (q->pred != PRED_PWRITE || q->a[3] + q->a[2] == off);
+	       q->a[2] + len <= max && (q->pred != PRED_PWRITE || q->a[3] + q->a[2] == off);
 }
 
 /* The write's bytes, just copied to the arena's free space, join q. */
@@ -288,26 +285,21 @@ static int data_fd_ok(long nr, struct bc_pend *p, struct bc_fd *f, int *kills)
 }
 
 /* Does write nr on fd come right after the queue's last entry, made or
- * last extended by the same call on the same fd (E.ok_nr, E.ok_fd)?
- * Then the checks of the fd and of the process that call passed still
- * hold: until another entry is pushed or the queue flushed, whatever
- * could change them flushes first (close, dup2, F_SETFL, a file's mmap,
- * sigaction, sigprocmask, setrlimit, seccomp, fork, a call the net
- * catches), or is looked at again here (the fd forgotten, a thread
- * started).  defer() has seen to the rest (exec, backoff, off). */
+ * last extended by the same call on the same fd (the merge verdict,
+ * E.ok_nr and E.ok_fd)?  Then the checks of the fd and of the process
+ * that call passed still hold: whatever could change them flushes first
+ * or forgets the verdict (bc_engine.ok_nr has the list), but for another
+ * thread's start, which that thread's first call may tell unlocked. */
 static inline __attribute__((__always_inline__)) int checked(long nr, int fd)
 {
-	const struct bc_fd *f = &E.fd[fd];
-
-	return E.npend && E.ok_nr == nr && E.ok_fd == fd && f->gen == E.fdgen &&
-	       !E.maps_unknown && !E.filter_unknown && (!E.threaded || never_blocks(f));
+	return E.ok_nr == nr && E.ok_fd == fd && (!E.threaded || never_blocks(&E.fd[fd]));
 }
 
 /* Call p, its arguments copied, becomes the queue's last entry.
  * net_asked: the net was asked about this batch already. */
 static void push(const struct bc_pend *p, int net_asked)
 {
-	E.ok_nr = -1;
+	__bc_unverdict();
 	if (!E.busy && !net_asked)
 		__bc_sud_batch();
 	E.q[E.npend] = *p;
@@ -327,17 +319,19 @@ static void push(const struct bc_pend *p, int net_asked)
 }
 
 /* A call queued, or merged into the last entry: counted, its result
- * given, and the bounds kept.  1. */
-static inline __attribute__((__always_inline__)) int queued(long want, long *res)
+ * given, and the bounds kept (flushed at).  entries: it may have added
+ * an entry, or a close; merged's cannot, and the push that reached
+ * either bound flushed, so only the bytes' is left to it.  1. */
+static inline __attribute__((__always_inline__)) int queued(long want, long *res, int entries)
 {
 	E.ncalls++;
 	E.n.deferred++;
 	*res = want;
-	if (E.npend == BC_QUEUE_MAX)
+	if (entries && E.npend == BC_QUEUE_MAX)
 		__bc_run_queue_for(FL_FULL, -1);
 	else if (E.used && E.used >= (size_t)E.cfg.max_bytes)
 		__bc_run_queue_for(FL_BYTES, -1);
-	else if (E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
+	else if (entries && E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
 		__bc_run_queue_for(FL_CLOSES, -1);
 	return 1;
 }
@@ -395,7 +389,7 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 	}
 	q = E.npend ? &E.q[E.npend - 1] : NULL;
 	if (q && (q->pred != p->pred || q->fd != p->fd || q->sig != p->sig ||
-		  (p->pred != PRED_WRITE && p->pred != PRED_PWRITE) || !continues(q, f, p->a[3], len)))
+		  (p->pred != PRED_WRITE && p->pred != PRED_PWRITE) || !continues(q, merge_max(f), p->a[3], len)))
 		q = NULL;
 	to = q ? E.arena + E.used : room(len + namelen, 1);
 	if (iov)
@@ -421,9 +415,10 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 	if (p->pred == PRED_WRITE || p->pred == PRED_PWRITE) {
 		E.ok_nr = nr;
 		E.ok_fd = p->fd;
+		E.ok_max = merge_max(f);
 		E.ok_count = __bc_why_counter(nr);
 	}
-	return queued(len, res);
+	return queued(len, res, 1);
 }
 
 /* defer's work: 1 if queued. */
@@ -506,7 +501,7 @@ queue:
 	if (p.fd >= 0 && E.fd[p.fd].err)
 		return 0;  /* a flush for room made an error this call must report */
 	push(&p, net_asked);
-	return queued(p.want, res);
+	return queued(p.want, res, 1);
 }
 
 /* Deferral only pays when calls wait: every TRY_WINDOW calls that could
@@ -519,12 +514,13 @@ queue:
 
 static inline __attribute__((__always_inline__)) void tried(int queued)
 {
-	E.win_queued += queued;
-	if (++E.win_tried < (E.backoff_len ? TRY_RECHECK : TRY_WINDOW))
+	unsigned w = E.win_tries += queued ? 0x10001 : 1;
+
+	if ((w & 0xffff) < (E.backoff_len ? TRY_RECHECK : TRY_WINDOW))
 		return;
-	if (E.win_queued * SAVE_SHARE < E.win_tried)
+	if ((w >> 16) * SAVE_SHARE < (w & 0xffff))
 		__bc_backoff_begin();
-	E.win_tried = E.win_queued = 0;
+	E.win_tries = 0;
 }
 
 /* Check that call nr can be predicted from what is known of its fd, copy
@@ -550,26 +546,24 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 }
 /* A write or pwrite64 continuing the queue's last entry under the checks
  * it passed (checked): merged into it as defer() would, nothing but its
- * own arguments looked at.  0, having done nothing, where defer() must
- * look. */
+ * own arguments looked at (the verdict implies no exec under way,
+ * deferral on, no backoff, no error owed to the fd nor its close
+ * pending).  0, having done nothing, where defer() must look. */
 static inline __attribute__((__always_inline__))
 int merged(long nr, long fd, long buf, long len, long off, long *res)
 {
 	struct bc_pend *q;
 	int done = 0;
 
-	if ((nr != SYS_write && nr != SYS_pwrite64) || __bc_in_handler ||
-	    (unsigned long)fd >= BC_FD_MAX || !buf || !size_ok(len))
+	if ((nr != SYS_write && nr != SYS_pwrite64) || __bc_tls.in_handler || !buf || !size_ok(len))
 		return 0;
 	__bc_lock();
 	/* checked: the last entry is this fd's, made by this call. */
 	q = &E.q[E.npend ? E.npend - 1 : 0];
-	if (!E.hold && !E.off && !E.backoff && !E.fd[fd].err && !E.fd[fd].closing &&
-	    checked(nr, fd) && (nr == SYS_write || offset_ok(off)) &&
-	    continues(q, &E.fd[fd], off, len)) {
+	if (checked(nr, fd) && (nr == SYS_write || offset_ok(off)) && continues(q, E.ok_max, off, len)) {
 		__builtin_memcpy(E.arena + E.used, (const void *)buf, len);
 		append(q, len);
-		queued(len, res);
+		queued(len, res, 0);
 		tried(1);
 		++*E.ok_count;
 		done = 1;
@@ -661,8 +655,10 @@ static int ending(long nr)
 
 hidden struct bc_thread *__bc_thread_first(void)
 {
-	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1)
+	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1) {
 		__atomic_store_n(&E.threaded, 1, __ATOMIC_RELEASE);
+		__bc_unverdict();
+	}
 	return __bc_thread_new();
 }
 
@@ -670,11 +666,11 @@ hidden struct bc_thread *__bc_thread_first(void)
  * numbers may mean other files now). */
 __attribute__((__noinline__, __cold__)) static void wake(void)
 {
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
 	if (__bc_idle) {
 		E.backoff = 0;
-		E.fdgen++;
+		__bc_fds_new();
 		__atomic_store_n(&__bc_idle, 0, __ATOMIC_RELEASE);
 	}
 	__bc_unlock();
@@ -709,7 +705,7 @@ static int idle_passes(long nr)
 }
 
 /* __bc_before's way for every call but a merged write: out of line, so
- * that the merge needs no frame of its size.  In the engine (__bc_depth),
+ * that the merge needs no frame of its size.  In the engine (__bc_tls.depth),
  * the call counted. */
 __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 {
@@ -737,7 +733,7 @@ __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 		else
 			__bc_engine_forks();
 	}
-	if (__bc_in_handler) {
+	if (__bc_tls.in_handler) {
 		/* A handler's calls are not deferred, and go after what is
 		 * pending: the program it interrupted may be blocked waiting
 		 * for them (a self-pipe). */
@@ -776,20 +772,20 @@ __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 
 hidden int __bc_before(long nr, long a[6], long *res)
 {
-	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth ||
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_tls.depth ||
 	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
 		return 0;
-	if (__bc_vforked) {
+	if (__bc_tls.vforked) {
 		/* The vfork child shares this memory but not the fd table. */
 		if (__bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) != E.owner)
 			return 0;
-		__bc_vforked = 0;
+		__bc_tls.vforked = 0;
 	}
 	if (idle_passes(nr)) {
 		__bc_seen(nr);
 		return 0;
 	}
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_seen(nr);
 	if (nr == __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) && merged(nr, a[0], a[1], a[2], a[3], res)) {
 		__bc_leave();
@@ -798,19 +794,19 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	return before(nr, a, res);
 }
 
-hidden int __bc_merge(long nr, long fd, long buf, long len, long off, long *res)
+hidden long __bc_merge(long nr, long fd, long buf, long len, long off, bc_rest_fn rest)
 {
+	long r;
 	int done;
 
-	if (nr != __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) ||
-	    !__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_depth || __bc_vforked ||
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_tls.aside ||
 	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
-		return 0;
-	__bc_depth++;
-	if ((done = merged(nr, fd, buf, len, off, res)))
+		return rest(fd, buf, len, off);
+	__bc_tls.depth++;
+	if ((done = merged(nr, fd, buf, len, off, &r)))
 		__bc_seen(nr);
 	__bc_leave();
-	return done;
+	return done ? r : rest(fd, buf, len, off);
 }
 
 static void forget_pair(long p)
@@ -828,6 +824,7 @@ static void map_shared(int fd)
 {
 	struct bc_fd *f = __bc_fd_get(fd);
 
+	__bc_unverdict();
 	if (!f || E.nmapped == BC_MAPPED_MAX) {
 		E.many_mapped = 1;
 		return;
@@ -885,7 +882,7 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_fcntl:
 		/* Status flags belong to the open file, which duplicates share. */
 		if (a[1] == F_SETFL)
-			E.fdgen++;
+			__bc_fds_new();
 		else if (res >= 0 && (a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC))
 			__bc_fd_copy(a[0], res);
 		break;
@@ -905,7 +902,7 @@ static void learn(long nr, const long a[6], long res)
 		break;
 	case SYS_ioctl:
 		if (a[1] == FIONBIO)
-			E.fdgen++;
+			__bc_fds_new();
 		break;
 	case SYS_mmap:
 		/* Even a private mapping shares the page cache until written. */
@@ -922,12 +919,12 @@ static void learn(long nr, const long a[6], long res)
 		if (prctl_harmless(a[0]))
 			break;
 		if (a[0] == PR_SET_SECCOMP && res >= 0)
-			E.off |= BC_OFF_SECCOMP;
+			__bc_off(BC_OFF_SECCOMP);
 		goto credentials;
 	case SYS_seccomp:
 		/* A filter may make any later call fail: predict nothing. */
 		if ((a[0] == 0 || a[0] == 1) && res >= 0)
-			E.off |= BC_OFF_SECCOMP;
+			__bc_off(BC_OFF_SECCOMP);
 		/* fall through */
 	credentials:
 	case SYS_setuid:
@@ -959,7 +956,7 @@ static void learn(long nr, const long a[6], long res)
 
 hidden void __bc_after(long nr, const long a[6], long res)
 {
-	if (!__bc_on || __bc_depth || __bc_vforked || __bc_synccall || (unsigned long)nr >= BC_NR_MAX ||
+	if (!__bc_on || __bc_tls.aside || __bc_synccall || (unsigned long)nr >= BC_NR_MAX ||
 	    !(__bc_class_table[nr].flags & CL_CHANGES) ||
 	    (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && __bc_idle_pass[nr] != IDLE_WATCH))
 		return;
@@ -968,7 +965,7 @@ hidden void __bc_after(long nr, const long a[6], long res)
 			__bc_engine_child();
 		return;
 	}
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
 	learn(nr, a, res);
 	__bc_unlock();

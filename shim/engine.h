@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 
 #include "bc.h"
 #include "classes.h"
@@ -143,13 +144,32 @@ struct bc_engine {
 			       without the lock as a hint */
 	uint32_t npend;     /* entries in the queue */
 	uint32_t ncalls;    /* calls in them (writes merge as they come) */
-	long ok_nr;         /* the last entry's write: its checks hold */
-	int ok_fd;          /* (engine.c's checked) */
+	/* The merge verdict: the queue's last entry is write ok_nr's on fd
+	 * ok_fd, and the next such call may extend it with none of the
+	 * checks it passed (engine.c's merged); -1 when none.  Set under the
+	 * lock when a write or pwrite is queued; forgotten (__bc_unverdict)
+	 * by whatever changes what it summarises: another entry pushed, the
+	 * queue flushed or dropped (a fork child's), an fd forgotten, copied
+	 * onto or opened (__bc_fd_forget), every fd forgotten (__bc_fds_new:
+	 * F_SETFL, FIONBIO, a call unseen, a __synccall, the end of a
+	 * backoff, a fork child), an error owed to an fd (flush.c's apply),
+	 * deferral off (__bc_off: seccomp, shared memory, no memory), a
+	 * backoff begun, the maps or a filter made unknown, an exec under
+	 * way (hold), another thread seen.  What it need not be forgotten
+	 * for flushes first (close, dup2, mmap of a file, sigaction,
+	 * sigprocmask, setrlimit, credentials, fork, exec).  Per thread, and
+	 * so still tested by merged: a signal handler running, the engine
+	 * re-entered, a vfork child; and another thread's start, which only
+	 * a call of that thread may tell (threaded). */
+	long ok_nr;
+	int ok_fd;
+	long ok_max;        /* the most bytes its entry may hold (merge_max) */
 	uint64_t *ok_count; /* and the count of its deferrals (why.c) */
 	uint32_t batch;     /* bumped when the queue goes from empty to not */
 	uint32_t fdgen;     /* bumping it forgets every fd */
-	uint32_t obs_gen;   /* bumped when an fd gets pending calls: every
-			       fd's clear verdict is forgotten */
+	uint32_t obs_gen;   /* bumped when an fd gets pending calls, or every
+			       fd is forgotten: every fd's clear verdict is
+			       forgotten (__bc_obs_new) */
 	size_t used;        /* arena bytes in use */
 	unsigned ntarget;   /* distinct fds with pending calls, in target[] */
 	int many_targets;   /* more than BC_TARGETS_MAX of them */
@@ -184,7 +204,9 @@ struct bc_engine {
 	int many_mapped;    /* more than BC_MAPPED_MAX, or one not identified */
 	struct { uint64_t dev, ino; } mapped[BC_MAPPED_MAX];
 	unsigned win_flushes, win_deferred, win_saved; /* the backoff's window */
-	unsigned win_tried, win_queued; /* its window of calls that could wait */
+	unsigned win_tries; /* its window of calls that could wait: how many
+			       in the low 16 bits, how many of them were
+			       queued in the high 16 (one add counts both) */
 	unsigned backoff;   /* deferrable calls still to go direct */
 	unsigned backoff_len; /* the current spell's length */
 	int64_t euid;       /* -1: not known */
@@ -218,28 +240,41 @@ extern hidden int __bc_on;
  * the engine is out of the way, as the pass-through entry is; only the
  * calls __bc_idle_pass does not let by still reach it. */
 extern hidden int __bc_idle;
-/* Per thread: the engine is running on this thread's stack (a signal
- * handler that interrupts it makes raw calls). */
-extern hidden __thread int __bc_depth;
-/* Per thread: this thread called vfork; its child must not touch the engine. */
-extern hidden __thread int __bc_vforked;
-/* Per thread: waiting for the lock, or holding it in a call that may block
- * (a flush's write to a full pipe): a signal then cannot wait for the
- * thread to leave the engine (signals.c). */
-extern hidden __thread int __bc_blocked;
-/* Per thread: running a program's signal handler; its calls defer nothing. */
-extern hidden __thread int __bc_in_handler;
-/* Per thread: signals that arrived inside the engine, held blocked and
- * pending in the kernel until __bc_leave unblocks them. */
-extern hidden __thread unsigned long __bc_postponed;
+/* The engine's state per thread, in one block: one address to find on
+ * each call, and one test for the two flags every call tests. */
+struct bc_tls {
+	union {
+		struct {
+			/* The engine is running on this thread's stack (a
+			 * signal handler that interrupts it makes raw calls). */
+			int depth;
+			/* This thread called vfork; its child must not touch
+			 * the engine. */
+			int vforked;
+		};
+		uint64_t aside; /* either: the engine keeps out of its calls */
+	};
+	/* Waiting for the lock, or holding it in a call that may block (a
+	 * flush's write to a full pipe): a signal then cannot wait for the
+	 * thread to leave the engine (signals.c). */
+	int blocked;
+	/* Running a program's signal handler; its calls defer nothing. */
+	int in_handler;
+	/* A wrapper of preload.c is calling libc's function (below). */
+	int wrapped;
+	/* Signals that arrived inside the engine, held blocked and pending
+	 * in the kernel until __bc_leave unblocks them. */
+	unsigned long postponed;
+};
+extern hidden __thread struct bc_tls __bc_tls;
 
 /* Deliver the signals postponed while this thread was in the engine. */
 hidden void __bc_raise_postponed(void);
 
-/* This thread leaves the engine (see __bc_depth). */
+/* This thread leaves the engine (see bc_tls.depth). */
 static inline void __bc_leave(void)
 {
-	if (!--__bc_depth && __bc_postponed)
+	if (!--__bc_tls.depth && __bc_tls.postponed)
 		__bc_raise_postponed();
 }
 
@@ -250,6 +285,11 @@ static inline void __bc_leave(void)
  * that fd's file (bc_fd.clear); 0 otherwise. */
 enum { PASS_NEVER, PASS_ALWAYS, PASS_IF_EMPTY, PASS_IF_CLEAR };
 extern hidden const unsigned char __bc_pass[BC_NR_MAX];
+#define PASS_OF(dep, pred, fdarg, flags) \
+	(!(pred) && !((flags) & (CL_CHANGES | CL_REFINE)) ? \
+	 /* A call on an fd waits for a pending close of it. */ \
+	 ((dep) == DEP_NONE && (fdarg) < 0 ? PASS_ALWAYS : \
+	  (dep) == DEP_OBS && (fdarg) == 0 ? PASS_IF_CLEAR : PASS_IF_EMPTY) : PASS_NEVER)
 /* Per syscall, while idle: IDLE_WATCH if the engine must still see it
  * (signal dispositions, children, exec and exit, shared memory, seccomp,
  * credentials); IDLE_TICK for a call that could be deferred, which counts
@@ -257,41 +297,102 @@ extern hidden const unsigned char __bc_pass[BC_NR_MAX];
  * table is forgotten when the spell ends). */
 enum { IDLE_IGNORE, IDLE_WATCH, IDLE_TICK };
 extern hidden const unsigned char __bc_idle_pass[BC_NR_MAX];
+/* What the engine must see even while idle: what changes the signal
+ * dispositions it stands in for, makes children, ends or replaces the
+ * program, shares memory, installs a filter or changes the credentials
+ * its threads run with.  Any other call changes nothing it keeps while
+ * idle (the fd table is forgotten when the spell ends). */
+#define IDLE_OF(nr, pred) \
+	((nr) == SYS_fork || (nr) == SYS_vfork || (nr) == SYS_clone || (nr) == SYS_clone3 || \
+	 (nr) == SYS_execve || (nr) == SYS_execveat || (nr) == SYS_exit_group || \
+	 (nr) == SYS_mmap || (nr) == SYS_shmat || (nr) == SYS_prctl || (nr) == SYS_seccomp || \
+	 (nr) == SYS_setuid || (nr) == SYS_setreuid || (nr) == SYS_setresuid || \
+	 (nr) == SYS_setfsuid || (nr) == SYS_setgid || (nr) == SYS_setregid || \
+	 (nr) == SYS_setresgid || (nr) == SYS_setfsgid || (nr) == SYS_setgroups || \
+	 (nr) == SYS_capset || (nr) == SYS_rt_sigaction ? IDLE_WATCH : (pred) ? IDLE_TICK : IDLE_IGNORE)
+
+/* __bc_pass[nr] and __bc_idle_pass[nr] (pass: which), worked out at
+ * compile time where nr is a constant (the preload's wrappers). */
+static inline __attribute__((__always_inline__)) unsigned __bc_pass_of(long nr, int pass)
+{
+	if (!__builtin_constant_p(nr))
+		return pass ? __bc_pass[nr] : __bc_idle_pass[nr];
+	switch (nr) {
+#define ROW(name, dep, pred, fdarg, flags) \
+	case SYS_##name: return pass ? PASS_OF(dep, pred, fdarg, flags) : IDLE_OF(SYS_##name, pred);
+	BC_CLASSES(ROW)
+#undef ROW
+	}
+	return pass ? PASS_NEVER : IDLE_OF(nr, PRED_NO);
+}
 /* A call that could be deferred, made while idle: 1 while the spell
  * lasts, 0 once it has ended (the engine then sees the call). */
 hidden int __bc_idle_tick(void);
 /* Begin a spell of direct calls (deferral does not pay); lock held. */
 hidden void __bc_backoff_begin(void);
 
+/* The merge verdict (bc_engine.ok_nr) no longer holds. */
+static inline void __bc_unverdict(void)
+{
+	__atomic_store_n(&__bc_e.ok_nr, -1, __ATOMIC_RELAXED);
+}
+
+/* Every fd's clear verdict (bc_fd.clear) is forgotten. */
+static inline void __bc_obs_new(void)
+{
+	/* Never 0: a forgotten fd's clear. */
+	if (!++__bc_e.obs_gen)
+		__bc_e.obs_gen = 1;
+}
+
+/* Every fd's state is forgotten: their numbers may name other files. */
+static inline void __bc_fds_new(void)
+{
+	__bc_e.fdgen++;
+	__bc_obs_new();
+	__bc_unverdict();
+}
+
+/* Deferral is off, for reason why (BC_OFF_*). */
+static inline void __bc_off(int why)
+{
+	__atomic_or_fetch(&__bc_e.off, why, __ATOMIC_RELEASE);
+	__bc_unverdict();
+}
+
 /* Does an observer of fd find nothing pending or in flight on its file,
- * as observe() last found (engine.c)?  Not in a handler: its calls go
- * after everything pending. */
+ * as observe() last found (engine.c)?  Its verdict is set only for an fd
+ * known then, and forgotten with the fd (__bc_fd_forget) or every fd
+ * (__bc_fds_new), so that it implies the fd is still known.  Not in a
+ * handler: its calls go after everything pending. */
 static inline int __bc_clear(long fd)
 {
-	return (unsigned long)fd < BC_FD_MAX && !__bc_in_handler &&
-	       __atomic_load_n(&__bc_e.fd[fd].gen, __ATOMIC_RELAXED) ==
-	       __atomic_load_n(&__bc_e.fdgen, __ATOMIC_RELAXED) &&
+	return (unsigned long)fd < BC_FD_MAX && !__bc_tls.in_handler &&
 	       __atomic_load_n(&__bc_e.fd[fd].clear, __ATOMIC_RELAXED) ==
 	       __atomic_load_n(&__bc_e.obs_gen, __ATOMIC_RELAXED);
 }
 
 /* Whether call nr, its first argument a0, can go straight to the kernel,
  * the engine only counting it: the common case, kept cheap. */
-static inline int __bc_passes(long nr, long a0)
+static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a0)
 {
 	unsigned p;
 
 	if ((unsigned long)nr >= BC_NR_MAX)
 		return 0;
-	if (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && (p = __bc_idle_pass[nr]) != IDLE_WATCH)
-		/* Nothing is pending or owed while idle. */
-		return !__bc_depth && !__bc_vforked && (p == IDLE_IGNORE || __bc_idle_tick());
-	if (!(p = __bc_pass[nr]))
+	/* Nothing is pending or owed while idle (the engine goes idle only
+	 * with nothing, and queues nothing until it wakes): a wrapper's call
+	 * that the idle engine ignores, and that may pass otherwise, passes
+	 * below as it would here, with no look at idle. */
+	if (!(__builtin_constant_p(nr) && __bc_pass_of(nr, 0) == IDLE_IGNORE && __bc_pass_of(nr, 1)) &&
+	    __atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && (p = __bc_pass_of(nr, 0)) != IDLE_WATCH)
+		return !__bc_tls.aside && (p == IDLE_IGNORE || __bc_idle_tick());
+	if (!(p = __bc_pass_of(nr, 1)))
 		return 0;
 	if (p != PASS_ALWAYS && __atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED) &&
 	    (p != PASS_IF_CLEAR || !__bc_clear(a0)))
 		return 0;
-	return !__bc_e.any_owed && !__bc_depth && !__bc_vforked;
+	return !__bc_e.any_owed && !__bc_tls.aside;
 }
 
 /* A thread's first call: past the first, the process is threaded even if
@@ -312,11 +413,15 @@ static inline void __bc_seen(long nr)
  * -errno), else 0 once what it depends on has been flushed: the caller
  * issues it, then reports its result to __bc_after. */
 hidden int __bc_before(long nr, long a[6], long *res);
-/* A write or pwrite64 (fd, buf, len, off) merged into the queue's last
+/* The way on for a write __bc_merge does not merge: the call not yet
+ * seen, through __bc_before. */
+typedef long (*bc_rest_fn)(long fd, long buf, long len, long off);
+/* A write or pwrite64 nr (fd, buf, len, off) merged into the queue's last
  * entry, which the same call on the same fd made or last extended, as
- * __bc_before would merge it: 1 if so (*res: its result); else 0, the
- * call not yet seen (the caller goes on to __bc_before). */
-hidden int __bc_merge(long nr, long fd, long buf, long len, long off, long *res);
+ * __bc_before would merge it: its result; else rest's.  nr is E.ok_nr
+ * as the caller read it.  A tail call of the wrapper's, which keeps no
+ * frame. */
+hidden long __bc_merge(long nr, long fd, long buf, long len, long off, bc_rest_fn rest);
 /* After the caller issued nr itself: learn what it changed about fds. */
 hidden void __bc_after(long nr, const long a[6], long res);
 /* Read the settings and start watching the program's calls; what only
@@ -387,10 +492,9 @@ static inline void __bc_sud_close(int opened)
 }
 /* SIGSYS from the net: handled (1), or another SIGSYS (0). */
 hidden int __bc_sud_trap(const void *si, void *uc);
-/* Per thread: a wrapper of preload.c is calling libc's function, its
+/* bc_tls.wrapped: a wrapper of preload.c is calling libc's function, its
  * call already through the engine: the rewritten sites it reaches go
  * straight (rewrite.c). */
-extern hidden __thread int __bc_wrapped;
 /* A handler the engine does not wrap (a realtime signal's) blocks
  * SIGSYS: the net blocks no call from now on. */
 hidden void __bc_sud_distrust(void);
@@ -531,14 +635,28 @@ hidden const char *__bc_class_name(int pred);
 /* io_uring for the report: "unused", "ok" or "unavailable: why". */
 hidden const char *__bc_uring_state(void);
 
-/* The process-wide lock; not recursive. */
-hidden void __bc_lock(void);
+/* The lock's ways when taken or waited for (timer.c). */
+hidden void __bc_lock_wait(void);
+hidden void __bc_unlock_wake(void);
+/* The process-wide lock; not recursive.  Its free case inline: taken on
+ * every merged write. */
+static inline void __bc_lock(void)
+{
+	int c = 0;
+
+	if (!__atomic_compare_exchange_n(&__bc_e.lock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		__bc_lock_wait();
+}
 /* The lock if it is free now; nonzero if taken. */
 hidden int __bc_trylock(void);
 /* The lock, waiting at most about 50 ms: an exit or a fatal signal must
  * not wait for a flush blocked on a full pipe.  Nonzero if taken. */
 hidden int __bc_lock_briefly(void);
-hidden void __bc_unlock(void);
+static inline void __bc_unlock(void)
+{
+	if (__atomic_exchange_n(&__bc_e.lock, 0, __ATOMIC_RELEASE) == 2)
+		__bc_unlock_wake();
+}
 /* Start the timer thread if this process has none; lock held. */
 hidden void __bc_timer_need(void);
 /* The timer thread is gone (in a fork child). */

@@ -211,6 +211,7 @@ hidden void __bc_fd_forget(int fd)
 
 	if (fd < 0 || fd >= BC_FD_MAX)
 		return;
+	__bc_unverdict();
 	f = &E.fd[fd];
 	f->epoch++;
 	f->close_seq = 0;
@@ -242,9 +243,9 @@ hidden void __bc_fd_opened(int fd, const char *path, long flags)
 
 hidden void __bc_engine_forget_fds(void)
 {
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
-	E.fdgen++;
+	__bc_fds_new();
 	E.euid = -1;
 	for (int fd = 0; fd < BC_FD_MAX; fd++)
 		E.fd[fd].err = 0;

@@ -252,7 +252,7 @@ static unsigned run_page(struct bc_batch *b, unsigned from, unsigned to, int hel
 	/* A flush of file writes ends: a signal waits for it.  One that may
 	 * wait for another party lets a handler run meanwhile (signals.c). */
 	if (!helper && b->may_block)
-		__bc_blocked++;
+		__bc_tls.blocked++;
 	if (uring) {
 		uint64_t before = ring.enters;
 		__bc_uring_exec(&ring, page, uring_use);
@@ -264,7 +264,7 @@ static unsigned run_page(struct bc_batch *b, unsigned from, unsigned to, int hel
 	for (unsigned i = from; i < from + ran; i++)
 		check(b, &b->ops[i], (long)page->reg[(i - from) * BC_WIN_SIZE], helper);
 	if (!helper && b->may_block)
-		__bc_blocked--;
+		__bc_tls.blocked--;
 	return from + ran;
 }
 
@@ -298,6 +298,7 @@ hidden void __bc_backoff_begin(void)
 		E.backoff_len = BACKOFF_MAX;
 	E.backoff = E.backoff_len;
 	E.n.backoffs++;
+	__bc_unverdict();
 }
 
 static void backoff(unsigned deferred, unsigned saved)
@@ -372,9 +373,9 @@ hidden void __bc_wait_batch(uint32_t seq)
 		 * flush does. */
 		E.n.inflight_waits++;
 		if (!helper_holds && may_block(seq)) {
-			__bc_blocked++;
+			__bc_tls.blocked++;
 			await(seq, 0);
-			__bc_blocked--;
+			__bc_tls.blocked--;
 		} else {
 			await(seq, 0);  /* on the timer thread: no TLS */
 		}
@@ -397,6 +398,7 @@ static void apply(struct bc_batch *b)
 			    E.fd[o->fd].epoch == o->epoch && !E.fd[o->fd].closing) {
 				E.fd[o->fd].err = -o->err;
 				E.any_owed = 1;
+				__bc_unverdict();
 			}
 		}
 		if (o->pred == PRED_CLOSE)
@@ -546,7 +548,7 @@ hidden void __bc_queue_drop(void)
 	E.used = 0;
 	E.queued_closes = 0;
 	E.ncalls = 0;
-	E.ok_nr = -1;  /* no last entry: __bc_before's merge need not look */
+	__bc_unverdict();  /* no last entry */
 	__atomic_store_n(&E.npend, 0, __ATOMIC_RELEASE);
 	__bc_busy_update();
 }

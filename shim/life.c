@@ -194,7 +194,7 @@ hidden int __bc_owner(int bypassed)
 	 * clone), or bypasses the musl entry; its pid tells.  The owner's pid
 	 * is known by then wherever the owner may ask this way: unknown, it
 	 * was never needed, and the caller is not the owner. */
-	if (bypassed || __bc_vforked || __atomic_load_n(&E.vm_child, __ATOMIC_RELAXED))
+	if (bypassed || __bc_tls.vforked || __atomic_load_n(&E.vm_child, __ATOMIC_RELAXED))
 		return E.owner && __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) == E.owner;
 	return 1;
 }
@@ -209,7 +209,7 @@ hidden int __bc_filtered(void)
 	E.filter_unknown = 0;
 	m = __bc_raw6(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0, 0);
 	if (m > 0 || (m < 0 && m != -EINVAL)) {
-		E.off |= BC_OFF_SECCOMP;
+		__bc_off(BC_OFF_SECCOMP);
 		return -1;
 	}
 	return 0;
@@ -228,7 +228,7 @@ hidden int __bc_arm(void)
 	m = __bc_raw6(SYS_mmap, 0, E.arena_size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if ((unsigned long)m > -4096UL || __bc_batches_start() < 0) {
-		E.off |= BC_OFF_NOMEM;
+		__bc_off(BC_OFF_NOMEM);
 		return -1;
 	}
 	E.arena = E.arena0 = (char *)m;
@@ -266,9 +266,9 @@ hidden void __bc_engine_end(int reason, long nr, int final, int bypassed)
 	/* The end waits for a flush under way, as the program would have
 	 * waited at the blocked call; only a handler (of a signal that
 	 * arrived meanwhile) must not be held up by it. */
-	if (!__bc_depth && (__bc_in_handler ? __bc_lock_briefly() : (__bc_lock(), 1))) {
-		__bc_depth++;
-		if (__bc_in_handler)
+	if (!__bc_tls.depth && (__bc_tls.in_handler ? __bc_lock_briefly() : (__bc_lock(), 1))) {
+		__bc_tls.depth++;
+		if (__bc_tls.in_handler)
 			__bc_settle_briefly(reason);
 		else
 			__bc_settle_all(reason, nr);
@@ -276,6 +276,7 @@ hidden void __bc_engine_end(int reason, long nr, int final, int bypassed)
 			__atomic_store_n(&__bc_on, 0, __ATOMIC_RELEASE);
 		else
 			E.hold = 1;
+		__bc_unverdict();
 		__bc_unlock();
 		__bc_leave();
 	}
@@ -284,12 +285,12 @@ hidden void __bc_engine_end(int reason, long nr, int final, int bypassed)
 
 hidden void __bc_engine_settle(int reason)
 {
-	if (!__bc_on || __bc_depth || !__atomic_load_n(&E.busy, __ATOMIC_ACQUIRE))
+	if (!__bc_on || __bc_tls.depth || !__atomic_load_n(&E.busy, __ATOMIC_ACQUIRE))
 		return;
 	/* A vfork child: the queue is its parent's, for the parent's fds. */
 	if (!__bc_owner(0))
 		return;
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
 	__bc_settle_all(reason, -1);
 	__bc_unlock();
@@ -300,16 +301,16 @@ hidden void __bc_engine_unseen(long nr)
 {
 	if (nr >= 0)
 		__bc_seen(nr);
-	if (__bc_depth)
+	if (__bc_tls.depth)
 		return;
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
 	E.n.unseen++;
 	__bc_settle_all(FL_UNSEEN, nr);
 	/* What it did is unknown: the next deferral learns afresh what an
 	 * unseen call may change (fds, credentials, a filter, and the maps
 	 * if it could map memory). */
-	E.fdgen++;
+	__bc_fds_new();
 	E.euid = -1;
 	if (nr < 0 || nr == SYS_mmap || nr == SYS_mremap || nr == SYS_mprotect ||
 	    nr == SYS_shmat || nr == SYS_remap_file_pages || nr == SYS_io_uring_setup ||
@@ -324,10 +325,11 @@ hidden void __bc_engine_threaded(void)
 {
 	if (!__bc_on || E.threaded)
 		return;
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_lock();
 	__bc_settle_all(FL_DEP, SYS_clone);
 	E.threaded = 1;
+	__bc_unverdict();
 	__bc_unlock();
 	__bc_leave();
 }
@@ -341,9 +343,9 @@ hidden void __bc_engine_synccall(int begin)
 	if (begin) {
 		/* From a handler that interrupted the engine: its calls are
 		 * raw already, and the lock may be this thread's. */
-		if (!__bc_on || __bc_depth || __bc_vforked)
+		if (!__bc_on || __bc_tls.aside)
 			return;
-		__bc_depth++;
+		__bc_tls.depth++;
 		__bc_lock();
 		__bc_settle_all(FL_LIBC, -1);
 		in_synccall = 1;
@@ -352,7 +354,7 @@ hidden void __bc_engine_synccall(int begin)
 		__atomic_store_n(&__bc_synccall, 1, __ATOMIC_SEQ_CST);
 	} else if (in_synccall) {
 		in_synccall = 0;
-		E.fdgen++;
+		__bc_fds_new();
 		__atomic_store_n(&__bc_synccall, 0, __ATOMIC_SEQ_CST);
 		E.euid = -1;
 		__bc_timer_retire();
@@ -386,9 +388,9 @@ hidden void __bc_engine_child(void)
 	E.any_owed = 0;
 	E.backoff = E.backoff_len = 0;
 	E.win_flushes = E.win_deferred = E.win_saved = 0;
-	E.win_tried = E.win_queued = 0;
+	E.win_tries = 0;
 	__atomic_store_n(&__bc_idle, 0, __ATOMIC_RELAXED);
-	E.fdgen++;
+	__bc_fds_new();
 	/* Its own pid at once: the parent's handlers, inherited, ask whose
 	 * the records are. */
 	E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);

@@ -22,7 +22,7 @@
 
 static void share(void)
 {
-	__atomic_or_fetch(&E.off, BC_OFF_SHARED, __ATOMIC_RELEASE);
+	__bc_off(BC_OFF_SHARED);
 }
 
 hidden void __bc_mem_mapped(long flags, long prot, long fd)
@@ -57,8 +57,10 @@ hidden void __bc_mem_fork(void)
 	if (E.shared_anon)
 		share();
 	/* glibc's own mappings are out of sight: the maps tell. */
-	if (!E.cfg.close_ok)
+	if (!E.cfg.close_ok) {
 		E.maps_unknown = 1;
+		__bc_unverdict();
+	}
 }
 
 /* Any mapping of /proc/self/maps whose permissions end in 's' is shared

@@ -141,7 +141,7 @@ hidden void *__bc_opaque_slow(long i, long a3)
 {
 	void *f = real(i);
 
-	if (musl_way || !__bc_on || __bc_depth)
+	if (musl_way || !__bc_on || __bc_tls.depth)
 		return f;
 	/* Its calls reach the engine through the rewritten sites, or trap
 	 * in the net while this batch blocks them: nothing to flush for. */
@@ -160,7 +160,7 @@ hidden void *__bc_opaque_slow(long i, long a3)
 		}
 		__bc_engine_settle(FL_FORK);
 		__bc_owner_pid();
-		__bc_vforked = 1;
+		__bc_tls.vforked = 1;
 		return f;
 	}
 	if (__bc_opaque_kind[i] == KIND_THREAD) {
@@ -179,7 +179,7 @@ hidden void *__bc_opaque_slow(long i, long a3)
 	if (__bc_opaque_kind[i] == KIND_VFORK) {
 		/* The child is told from the parent by its pid. */
 		__bc_owner_pid();
-		__bc_vforked = 1;
+		__bc_tls.vforked = 1;
 	}
 	return f;
 }
@@ -203,9 +203,9 @@ static inline long run6(int i, long a0, long a1, long a2, long a3, long a4, long
 	int opened = __bc_sud_open();
 	long r;
 
-	__bc_wrapped++;
+	__bc_tls.wrapped++;
 	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
-	__bc_wrapped--;
+	__bc_tls.wrapped--;
 	__bc_sud_close(opened);
 	return r;
 }
@@ -239,13 +239,8 @@ static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, l
 static inline __attribute__((__always_inline__))
 long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	long r;
-
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
-	/* A write continuing the last: no arguments gathered, no frame. */
-	if ((nr == SYS_write || nr == SYS_pwrite64) && __bc_merge(nr, a0, a1, a2, a3, &r))
-		return r;
 	if (__bc_passes(nr, a0)) {
 		__bc_seen(nr);
 		return run6(i, a0, a1, a2, a3, a4, a5);
@@ -253,16 +248,28 @@ long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a
 	return through_engine(nr, i, a0, a1, a2, a3, a4, a5);
 }
 
-/* The interposed functions are the library's only exports. */
-#pragma GCC visibility push(default)
-
 #define T(nr, name, a0, a1, a2, a3, a4, a5) \
 	through(nr, R_##name, (long)(a0), (long)(a1), (long)(a2), (long)(a3), (long)(a4), (long)(a5))
 
-ssize_t write(int fd, const void *b, size_t n) { return T(SYS_write, write, fd, b, n, 0, 0, 0); }
+/* A write continuing the queue's last entry (nr is the merge verdict's)
+ * merges before anything else, __bc_merge going on to rest if not: no
+ * arguments gathered, no frame. */
+#define MERGING(nr, name) \
+	static long rest_##name(long fd, long b, long n, long o) { return T(nr, name, fd, b, n, o, 0, 0); }
+MERGING(SYS_write, write)
+MERGING(SYS_pwrite64, pwrite)
+MERGING(SYS_pwrite64, pwrite64)
+#define TM(nr, name, fd, b, n, o) \
+	(!musl_way && (nr) == __atomic_load_n(&__bc_e.ok_nr, __ATOMIC_RELAXED) ? \
+	 __bc_merge(nr, fd, (long)(b), n, o, rest_##name) : rest_##name(fd, (long)(b), n, o))
+
+/* The interposed functions are the library's only exports. */
+#pragma GCC visibility push(default)
+
+ssize_t write(int fd, const void *b, size_t n) { return TM(SYS_write, write, fd, b, n, 0); }
 ssize_t writev(int fd, const struct iovec *v, int c) { return T(SYS_writev, writev, fd, v, c, 0, 0, 0); }
-ssize_t pwrite(int fd, const void *b, size_t n, off_t o) { return T(SYS_pwrite64, pwrite, fd, b, n, o, 0, 0); }
-ssize_t pwrite64(int fd, const void *b, size_t n, off_t o) { return T(SYS_pwrite64, pwrite64, fd, b, n, o, 0, 0); }
+ssize_t pwrite(int fd, const void *b, size_t n, off_t o) { return TM(SYS_pwrite64, pwrite, fd, b, n, o); }
+ssize_t pwrite64(int fd, const void *b, size_t n, off_t o) { return TM(SYS_pwrite64, pwrite64, fd, b, n, o); }
 ssize_t pwritev(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_pwritev, pwritev, fd, v, c, o, 0, 0); }
 ssize_t pwritev64(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_pwritev, pwritev64, fd, v, c, o, 0, 0); }
 ssize_t send(int fd, const void *b, size_t n, int fl) { return T(SYS_sendto, send, fd, b, n, fl, 0, 0); }
@@ -417,7 +424,7 @@ pid_t fork(void)
 	real(R_execve), real(R_execvp), real(R__exit);
 	__bc_before(SYS_fork, a, &r);
 	/* atfork handlers' calls go straight to the kernel. */
-	__bc_depth++;
+	__bc_tls.depth++;
 	r = ((pid_t (*)(void))real(R_fork))();
 	if (r == 0)
 		__bc_engine_child();
@@ -463,7 +470,7 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 	if (!musl_way && sig > 31 && act && (unsigned long)act->sa_handler > (unsigned long)SIG_IGN &&
 	    (act->sa_mask.__val[0] >> (SIGSYS - 1) & 1))
 		__bc_sud_distrust();
-	if (musl_way || !__bc_on || sig < 1 || sig > 31 || __bc_depth)
+	if (musl_way || !__bc_on || sig < 1 || sig > 31 || __bc_tls.depth)
 		return ((fn6)real(R_sigaction))(sig, (long)act, (long)oact, 0, 0, 0);
 	__bc_before(SYS_rt_sigaction, a, &r);
 	if (act)

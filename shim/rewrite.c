@@ -41,9 +41,9 @@ hidden long __bc_site_call(long nr, const long a[6])
 {
 	/* The wrappers' own calls (they went through the engine already),
 	 * the engine's, and a handler's that interrupted it go straight. */
-	if (!__bc_on || __bc_depth || __bc_wrapped)
+	if (!__bc_on || __bc_tls.depth || __bc_tls.wrapped)
 		return __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-	if (__bc_vforked) {
+	if (__bc_tls.vforked) {
 		/* A posix_spawn or vfork child sharing this memory: nothing of
 		 * the engine, but the program's dispositions. */
 		if (!__bc_owner(0)) {

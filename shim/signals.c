@@ -34,8 +34,6 @@ struct ksig {
 /* Return from a handler (thread.S). */
 hidden void __bc_restore_rt(void);
 
-hidden __thread int __bc_in_handler;
-hidden __thread unsigned long __bc_postponed;
 
 static const unsigned long fatal_set =
 	1UL << (SIGHUP - 1) | 1UL << (SIGINT - 1) | 1UL << (SIGQUIT - 1) |
@@ -68,7 +66,7 @@ static struct ksig program[NSIG_K];
 static int armed;
 
 /* The records change under one lock (a spin: held for a few calls, never
- * across a wait), taken inside the engine (__bc_depth) so that a handler
+ * across a wait), taken inside the engine (__bc_tls.depth) so that a handler
  * on the holder's thread is postponed past it.  held: this thread holds
  * it (a fault's handler, which is not postponed, may come back). */
 static int records_lock;
@@ -76,7 +74,7 @@ static __thread int held;
 
 static void lock_records(void)
 {
-	__bc_depth++;
+	__bc_tls.depth++;
 	if (held++)
 		return;
 	while (__atomic_exchange_n(&records_lock, 1, __ATOMIC_ACQUIRE))
@@ -154,13 +152,13 @@ static int postpone(int sig, const siginfo_t *si, void *uc)
 {
 	unsigned long set = 1UL << (sig - 1);
 
-	if (!__bc_depth || __bc_blocked || (in(fault_set, sig) && si->si_code > 0))
+	if (!__bc_tls.depth || __bc_tls.blocked || (in(fault_set, sig) && si->si_code > 0))
 		return 0;
 	__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, (long)&set, 0, 8, 0, 0);
 	((struct kucontext *)uc)->sigmask |= set;
 	__bc_raw6(SYS_rt_tgsigqueueinfo, __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0),
 		  __bc_raw6(SYS_gettid, 0, 0, 0, 0, 0, 0), sig, (long)si, 0, 0);
-	__bc_postponed |= set;
+	__bc_tls.postponed |= set;
 	return 1;
 }
 
@@ -168,12 +166,12 @@ static int postpone(int sig, const siginfo_t *si, void *uc)
  * thread's) is not waited for long: the signal must still kill. */
 static void last_flush(void)
 {
-	if (!__bc_on || __bc_depth || !__bc_lock_briefly())
+	if (!__bc_on || __bc_tls.depth || !__bc_lock_briefly())
 		return;
-	__bc_depth++;
+	__bc_tls.depth++;
 	__bc_settle_briefly(FL_SIGNAL);
 	__bc_unlock();
-	__bc_depth--;
+	__bc_tls.depth--;
 }
 
 static void call_handler(unsigned long h, int sig, siginfo_t *si, void *uc);
@@ -204,7 +202,7 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 	if (postpone(sig, si, uc))
 		return;
 	last_flush();
-	if (!__bc_depth)
+	if (!__bc_tls.depth)
 		__bc_stats_report(-1);
 	mode[sig] = PASS;
 	die_of(sig, si);
@@ -242,16 +240,16 @@ static void call_handler(unsigned long h, int sig, siginfo_t *si, void *uc)
 {
 	/* Its mask may block SIGSYS, which the net must never raise then;
 	 * its calls are raw anyway (after a settle, or at a blocked one). */
-	int opened = __bc_sud_open(), wrapped = __bc_wrapped;
+	int opened = __bc_sud_open(), wrapped = __bc_tls.wrapped;
 
 	/* Its own calls are not the wrapper's it interrupted; and if it
 	 * jumps out of that wrapper, it stays out. */
-	__bc_wrapped = 0;
+	__bc_tls.wrapped = 0;
 	if (h & RUN_SIGINFO)
 		((void (*)(int, siginfo_t *, void *))(h & RUN_HANDLER))(sig, si, uc);
 	else
 		((void (*)(int))(h & RUN_HANDLER))(sig);
-	__bc_wrapped = wrapped;
+	__bc_tls.wrapped = wrapped;
 	__bc_sud_close(opened);
 }
 
@@ -302,9 +300,9 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 		unlock_records();
 	}
 	__bc_engine_settle(FL_SIGNAL);
-	__bc_in_handler++;
+	__bc_tls.in_handler++;
 	call_handler(h, sig, si, uc);
-	__bc_in_handler--;
+	__bc_tls.in_handler--;
 }
 
 hidden int __bc_signal_kills(int sig)
@@ -346,9 +344,9 @@ hidden void __bc_die_of(int sig, int report)
 
 hidden void __bc_raise_postponed(void)
 {
-	unsigned long set = __bc_postponed;
+	unsigned long set = __bc_tls.postponed;
 
-	__bc_postponed = 0;
+	__bc_tls.postponed = 0;
 	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
 }
 

@@ -49,12 +49,11 @@ static void acquire(int *blocked)
 		--*blocked;
 }
 
-hidden void __bc_lock(void)
+hidden void __bc_lock_wait(void)
 {
-	acquire(&__bc_blocked);
+	acquire(&__bc_tls.blocked);
 }
 
-hidden __thread int __bc_blocked;
 
 hidden int __bc_lock_briefly(void)
 {
@@ -75,10 +74,9 @@ hidden int __bc_trylock(void)
 	return __atomic_compare_exchange_n(&E.lock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-hidden void __bc_unlock(void)
+hidden void __bc_unlock_wake(void)
 {
-	if (__atomic_exchange_n(&E.lock, 0, __ATOMIC_RELEASE) == 2)
-		__bc_raw6(SYS_futex, (long)&E.lock, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+	__bc_raw6(SYS_futex, (long)&E.lock, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
 }
 
 static void nap(long us)
