@@ -502,6 +502,8 @@ hidden void __bc_timer_forget(void);
 /* The timer thread must end: the process's credentials changed, which a
  * raw thread does not follow; the next batch starts a new one. */
 hidden void __bc_timer_retire(void);
+/* The same, and wait until it has ended; the lock not held. */
+hidden void __bc_timer_end(void);
 /* Another thread is starting: see bc_engine.threaded. */
 hidden void __bc_engine_threaded(void);
 

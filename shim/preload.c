@@ -371,6 +371,21 @@ void *mmap64(void *p, size_t n, int prot, int fl, int fd, off_t o) { return (voi
 int fcntl(int fd, int cmd, ...) { long v = OPT_ARG(cmd); return T(SYS_fcntl, fcntl, fd, cmd, v, 0, 0, 0); }
 int fcntl64(int fd, int cmd, ...) { long v = OPT_ARG(cmd); return T(SYS_fcntl, fcntl64, fd, cmd, v, 0, 0, 0); }
 
+/* Seen even before the engine arms: a seccomp mode set here (strict
+ * allows no call but read, write, exit and sigreturn) must stop the
+ * engine's own questions, arming's among them. */
+int prctl(int op, ...)
+{
+	va_list ap;
+	long a[4];
+
+	va_start(ap, op);
+	for (int i = 0; i < 4; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	return T(SYS_prctl, prctl, op, a[0], a[1], a[2], a[3], 0);
+}
+
 long syscall(long nr, ...)
 {
 	va_list ap;
