@@ -6,6 +6,7 @@
 #include <bc_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -135,6 +136,47 @@ static inline void *real(int i)
 	return f ? f : resolve(i);
 }
 
+/* A process whose writes libc makes itself (stdio) defers nothing until
+ * it is armed and libc's sites rewritten, which costs about what
+ * ARM_WRITES writes made one by one cost (docs/design.md, "Stdio
+ * alone").  So, as one rents skis until the rent paid would have bought
+ * them, it arms once it has made that many writes.  The count (the
+ * kernel's) includes the writes of the programs this one was exec'd
+ * from, so the first look, after FIRST_LOOK opaque calls, only takes it
+ * as the base.  The next looks: where the writes since would reach
+ * ARM_WRITES at the rate seen (a stdio call makes one write at most,
+ * mostly), or after as many calls again as were counted since the base,
+ * whichever comes first; so a process that writes little pays a look per
+ * doubling of its calls.  Counted down by tramp.S (0: not counting),
+ * without a lock: threads may lose a count, and a threaded process does
+ * not arm this way. */
+#define FIRST_LOOK 64
+#define ARM_WRITES 384
+hidden unsigned __bc_opaque_left start_data = FIRST_LOOK;
+
+static void arm_if_writing(void)
+{
+	static long base start_data = -1;
+	static unsigned long since start_data;
+	long w = __bc_engine_arm_early(base < 0 ? LONG_MAX : base + ARM_WRITES), d;
+	unsigned long next = ARM_WRITES;
+
+	if (w == -1)
+		__atomic_store_n(&__bc_opaque_left, 1, __ATOMIC_RELAXED);
+	if (w < 0 || (base >= 0 && w >= base + ARM_WRITES) || since >= 1UL << 30)
+		return;
+	if (base < 0) {
+		base = w;
+	} else {
+		d = w - base;
+		next = since;
+		if (d && (ARM_WRITES - d) * since / d < next)
+			next = (ARM_WRITES - d) * since / d + 1;
+	}
+	__atomic_store_n(&__bc_opaque_left, next, __ATOMIC_RELAXED);
+	since += next;
+}
+
 /* The stubs' slow path: libc's function, once what it needs is done;
  * a3 is its third argument (clone's flags). */
 hidden void *__bc_opaque_slow(long i, long a3)
@@ -143,6 +185,8 @@ hidden void *__bc_opaque_slow(long i, long a3)
 
 	if (musl_way || !__bc_on || __bc_depth)
 		return f;
+	if (!__atomic_load_n(&__bc_opaque_left, __ATOMIC_RELAXED))
+		arm_if_writing();
 	/* Its calls reach the engine through the rewritten sites, or trap
 	 * in the net while this batch blocks them: nothing to flush for. */
 	if (__bc_opaque_kind[i] == KIND_FLUSH && __bc_rewritten() && __bc_sud_blocks())
