@@ -25,6 +25,8 @@
 /* Resolved at run time from whichever libc is loaded; the library itself
  * links against none. */
 extern void *dlsym(void *, const char *) __attribute__((__weak__));
+struct bc_dl_info { const char *fname; void *fbase; const char *sname; void *saddr; };
+extern int dladdr(const void *, struct bc_dl_info *) __attribute__((__weak__));
 extern int *__errno_location(void) __attribute__((__weak__));
 extern int __bc_set_entry(const struct bc_entry_ops *) __attribute__((__weak__));
 extern unsigned long getauxval(unsigned long) __attribute__((__weak__));
@@ -115,6 +117,27 @@ hidden int __bc_secure(void)
 /* Armed through the patched musl's entry: interpose nothing. */
 static int musl_way start_data;
 
+/* Function i as found is another preload library's, not libc's: a call
+ * the engine deferred would never reach it. */
+static unsigned char foreign[NREAL];
+
+static int in_libc(void *f)
+{
+	static const char *const libc[] = { "libc.so.6", "libpthread.so.0", "librt.so.1" };
+	struct bc_dl_info d;
+	const char *b, *p;
+
+	if (!dladdr || !dladdr(f, &d) || !d.fname)
+		return 1;
+	for (b = p = d.fname; *p; p++)
+		if (*p == '/')
+			b = p + 1;
+	for (unsigned k = 0; k < sizeof libc / sizeof *libc; k++)
+		if (!__builtin_strcmp(b, libc[k]))
+			return 1;
+	return 0;
+}
+
 /* libc's function i, found on first use. */
 __attribute__((__noinline__, __cold__)) static void *resolve(int i)
 {
@@ -125,6 +148,7 @@ __attribute__((__noinline__, __cold__)) static void *resolve(int i)
 		__bc_say(real_name(i));
 		__bc_raw6(SYS_exit_group, 127, 0, 0, 0, 0, 0);
 	}
+	foreign[i] = !musl_way && !in_libc(f);
 	__atomic_store_n(&__bc_real[i], f, __ATOMIC_RELEASE);
 	return f;
 }
@@ -262,6 +286,14 @@ static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, l
 {
 	long a[6] = { a0, a1, a2, a3, a4, a5 }, r;
 
+	/* Another preload library's function behind this one: it runs, its
+	 * calls after what is pending, and nothing is deferred past it. */
+	if ((real(i), foreign[i])) {
+		__bc_engine_settle(FL_LIBC);
+		r = run6(i, a0, a1, a2, a3, a4, a5);
+		__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
+		return r;
+	}
 	if (__bc_before(nr, a, &r))
 		return errno_ret(r);
 	r = run6(i, a0, a1, a2, a3, a4, a5);
