@@ -166,17 +166,18 @@ static inline void *real(int i)
  * alone").  So, as one rents skis until the rent paid would have bought
  * them, it arms once it has made that many writes.  The count (the
  * kernel's) includes the writes of the programs this one was exec'd
- * from, so the first look, after FIRST_LOOK opaque calls, only takes it
- * as the base.  The next looks: where the writes since would reach
+ * from, so the first look only takes it as the base; it comes after
+ * ARM_WRITES opaque calls too, since the first look in a process costs
+ * about 30 us (the kernel makes its /proc/self), which a process making
+ * fewer stdio calls would feel.  The next looks: where the writes since would reach
  * ARM_WRITES at the rate seen (a stdio call makes one write at most,
  * mostly), or after as many calls again as were counted since the base,
  * whichever comes first; so a process that writes little pays a look per
  * doubling of its calls.  Counted down by tramp.S (0: not counting),
  * without a lock: threads may lose a count, and a threaded process does
  * not arm this way. */
-#define FIRST_LOOK 64
 #define ARM_WRITES 384
-hidden unsigned __bc_opaque_left start_data = FIRST_LOOK;
+hidden unsigned __bc_opaque_left start_data = ARM_WRITES;
 
 static void arm_if_writing(void)
 {
