@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <link.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -25,8 +26,8 @@
 /* Resolved at run time from whichever libc is loaded; the library itself
  * links against none. */
 extern void *dlsym(void *, const char *) __attribute__((__weak__));
-struct bc_dl_info { const char *fname; void *fbase; const char *sname; void *saddr; };
-extern int dladdr(const void *, struct bc_dl_info *) __attribute__((__weak__));
+extern int dl_iterate_phdr(int (*)(struct dl_phdr_info *, size_t, void *), void *)
+	__attribute__((__weak__));
 extern int *__errno_location(void) __attribute__((__weak__));
 extern int __bc_set_entry(const struct bc_entry_ops *) __attribute__((__weak__));
 extern unsigned long getauxval(unsigned long) __attribute__((__weak__));
@@ -121,19 +122,48 @@ static int musl_way start_data;
  * the engine deferred would never reach it. */
 static unsigned char foreign[NREAL];
 
-static int in_libc(void *f)
-{
-	static const char *const libc[] = { "libc.so.6", "libpthread.so.0", "librt.so.1" };
-	struct bc_dl_info d;
-	const char *b, *p;
+/* The span of each libc object's segments (old glibc's libpthread and
+ * librt too), found once: dladdr would search a symbol table per call. */
+static struct { uintptr_t lo, hi; } libc_at[3];
 
-	if (!dladdr || !dladdr(f, &d) || !d.fname)
-		return 1;
-	for (b = p = d.fname; *p; p++)
+static int each_object(struct dl_phdr_info *o, size_t size, void *arg)
+{
+	static const char *const names[] = { "libc.so.6", "libpthread.so.0", "librt.so.1" };
+	const char *b = o->dlpi_name, *p;
+
+	(void)size, (void)arg;
+	for (p = b; p && *p; p++)
 		if (*p == '/')
 			b = p + 1;
-	for (unsigned k = 0; k < sizeof libc / sizeof *libc; k++)
-		if (!__builtin_strcmp(b, libc[k]))
+	for (unsigned k = 0; b && k < sizeof names / sizeof *names; k++) {
+		if (__builtin_strcmp(b, names[k]))
+			continue;
+		libc_at[k].lo = (uintptr_t)-1;
+		for (int i = 0; i < o->dlpi_phnum; i++) {
+			const ElfW(Phdr) *ph = &o->dlpi_phdr[i];
+			uintptr_t lo = o->dlpi_addr + ph->p_vaddr;
+
+			if (ph->p_type != PT_LOAD)
+				continue;
+			if (lo < libc_at[k].lo)
+				libc_at[k].lo = lo;
+			if (lo + ph->p_memsz > libc_at[k].hi)
+				libc_at[k].hi = lo + ph->p_memsz;
+		}
+	}
+	return 0;
+}
+
+static int in_libc(void *f)
+{
+	static int looked;
+
+	if (!looked++ && dl_iterate_phdr)
+		dl_iterate_phdr(each_object, NULL);
+	if (!libc_at[0].hi)
+		return 1;  /* not found: as before */
+	for (unsigned k = 0; k < sizeof libc_at / sizeof *libc_at; k++)
+		if ((uintptr_t)f >= libc_at[k].lo && (uintptr_t)f < libc_at[k].hi)
 			return 1;
 	return 0;
 }
@@ -148,7 +178,8 @@ __attribute__((__noinline__, __cold__)) static void *resolve(int i)
 		__bc_say(real_name(i));
 		__bc_raw6(SYS_exit_group, 127, 0, 0, 0, 0, 0);
 	}
-	foreign[i] = !musl_way && !in_libc(f);
+	/* Only a wrapper defers past the function it calls. */
+	foreign[i] = i > R_first_wrapped && !musl_way && !in_libc(f);
 	__atomic_store_n(&__bc_real[i], f, __ATOMIC_RELEASE);
 	return f;
 }
