@@ -653,6 +653,16 @@ static int ending(long nr)
 	return nr == SYS_exit_group || nr == SYS_execve || nr == SYS_execveat;
 }
 
+/* Does call nr leave the engine's threads the only ones to keep the
+ * process alive (the one program thread's own exit), or nothing to tell
+ * them with (seccomp's strict mode: read, write, exit and sigreturn)? */
+static int quitting(long nr, const long a[6])
+{
+	return (nr == SYS_exit && !E.threaded) ||
+	       (nr == SYS_prctl && a[0] == PR_SET_SECCOMP && a[1] == 1) ||
+	       (nr == SYS_seccomp && a[0] == 0);
+}
+
 hidden struct bc_thread *__bc_thread_first(void)
 {
 	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1) {
@@ -716,6 +726,19 @@ __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 		__bc_leave();
 		__bc_engine_end(nr == SYS_exit_group ? FL_EXIT : FL_EXEC, nr,
 				nr == SYS_exit_group, 0);
+		return 0;
+	}
+	if (quitting(nr, a)) {
+		/* The engine's threads end first: the last thread's exit
+		 * gives the process its status. */
+		__bc_leave();
+		__bc_engine_end(FL_EXIT, nr, 1, 0);
+		__bc_tls.depth++;
+		__bc_timer_end();
+		__bc_lock();
+		__bc_executor_retire();
+		__bc_unlock();
+		__bc_leave();
 		return 0;
 	}
 	c = __bc_classify(nr, a);
@@ -918,13 +941,21 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_prctl:
 		if (prctl_harmless(a[0]))
 			break;
-		if (a[0] == PR_SET_SECCOMP && res >= 0)
+		if (a[0] == PR_SET_SECCOMP && res >= 0) {
 			__bc_off(BC_OFF_SECCOMP);
+			/* Strict mode (1) leaves no call to tell the engine's
+			 * threads with: they have nothing left to run. */
+			if (a[1] == 1)
+				break;
+		}
 		goto credentials;
 	case SYS_seccomp:
-		/* A filter may make any later call fail: predict nothing. */
+		/* A filter may make any later call fail: predict nothing.
+		 * Strict mode (0): as prctl's, above. */
 		if ((a[0] == 0 || a[0] == 1) && res >= 0)
 			__bc_off(BC_OFF_SECCOMP);
+		if (a[0] == 0 && res >= 0)
+			break;
 		/* fall through */
 	credentials:
 	case SYS_setuid:

@@ -434,6 +434,13 @@ hidden void __bc_engine_start(int close_ok, const char *way);
  * for a seccomp filter.  0, or -1 if deferral is off (bc_engine.off).
  * Lock held, by the process that owns the engine. */
 hidden int __bc_arm(void);
+/* Arm before any deferral if the process has made at least writes
+ * write calls (/proc/self/io's count, which an exec keeps) and arming
+ * would rewrite libc's sites (the glibc way, not threaded): for a process
+ * whose writes libc makes itself (stdio; preload.c).  The writes made; -1
+ * if not now (a handler, the engine itself, a child sharing the memory);
+ * -2 if never this way (or the count is unknown). */
+hidden long __bc_engine_arm_early(long writes);
 /* Is a seccomp filter on (deferral off for good)?  -1 if so, else 0.
  * Lock held. */
 hidden int __bc_filtered(void);
@@ -664,6 +671,8 @@ hidden void __bc_timer_forget(void);
 /* The timer thread must end: the process's credentials changed, which a
  * raw thread does not follow; the next batch starts a new one. */
 hidden void __bc_timer_retire(void);
+/* The same, and wait until it has ended; the lock not held. */
+hidden void __bc_timer_end(void);
 /* Another thread is starting: see bc_engine.threaded. */
 hidden void __bc_engine_threaded(void);
 

@@ -4,6 +4,7 @@
  * that defers nothing pays for none of it: the start reads the
  * environment only, and everything deferral needs waits for __bc_arm. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -244,6 +245,56 @@ hidden int __bc_arm(void)
 	if (E.cfg.sud && !E.threaded && __bc_rewrite)
 		__bc_rewrite();
 	return 0;
+}
+
+/* The write calls this process has made (its threads' too), as
+ * /proc/self/io counts them; -1 if unknown. */
+static long writes_made(void)
+{
+	char buf[256], *p;
+	long fd, n, w = -1;
+
+	E.n.probes += 3;
+	fd = __bc_raw6(SYS_open, (long)"/proc/self/io", O_RDONLY | O_CLOEXEC, 0, 0, 0, 0);
+	if (fd < 0)
+		return -1;
+	n = __bc_raw6(SYS_read, fd, (long)buf, sizeof buf - 1, 0, 0, 0);
+	__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	for (p = buf; *p; p++) {
+		if (!__builtin_strncmp(p, "\nsyscw: ", 8)) {
+			for (p += 8, w = 0; *p >= '0' && *p <= '9'; p++)
+				w = w * 10 + (*p - '0');
+			break;
+		}
+	}
+	return w;
+}
+
+hidden long __bc_engine_arm_early(long writes)
+{
+	static int asked;
+	long w = -1;
+
+	if (E.armed || E.off || E.threaded || !E.cfg.sud || !E.cfg.max_delay_us || !__bc_rewrite)
+		return -2;
+	/* Not from a handler (a program's, or one that interrupted the
+	 * engine) nor a child sharing the memory: a later call then. */
+	if (__bc_tls.depth || __bc_tls.in_handler || !__bc_owner(0))
+		return -1;
+	__bc_tls.depth++;
+	__bc_lock();
+	/* Arming's first question first, once: under a seccomp filter
+	 * (inherited) the open below might kill. */
+	if (asked++ || !__bc_filtered())
+		w = writes_made();
+	if (w >= writes)
+		__bc_arm();
+	__bc_unlock();
+	__bc_leave();
+	return w < 0 ? -2 : w;
 }
 
 hidden void __bc_engine_end(int reason, long nr, int final, int bypassed)

@@ -6,6 +6,8 @@
 #include <bc_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <link.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,6 +26,8 @@
 /* Resolved at run time from whichever libc is loaded; the library itself
  * links against none. */
 extern void *dlsym(void *, const char *) __attribute__((__weak__));
+extern int dl_iterate_phdr(int (*)(struct dl_phdr_info *, size_t, void *), void *)
+	__attribute__((__weak__));
 extern int *__errno_location(void) __attribute__((__weak__));
 extern int __bc_set_entry(const struct bc_entry_ops *) __attribute__((__weak__));
 extern unsigned long getauxval(unsigned long) __attribute__((__weak__));
@@ -114,6 +118,56 @@ hidden int __bc_secure(void)
 /* Armed through the patched musl's entry: interpose nothing. */
 static int musl_way start_data;
 
+/* Function i as found is another preload library's, not libc's: a call
+ * the engine deferred would never reach it. */
+static unsigned char foreign[NREAL];
+
+/* The span of each libc object's segments (old glibc's libpthread and
+ * librt too), found once: dladdr would search a symbol table per call. */
+static struct { uintptr_t lo, hi; } libc_at[3];
+
+static int each_object(struct dl_phdr_info *o, size_t size, void *arg)
+{
+	static const char *const names[] = { "libc.so.6", "libpthread.so.0", "librt.so.1" };
+	const char *b = o->dlpi_name, *p;
+
+	(void)size, (void)arg;
+	for (p = b; p && *p; p++)
+		if (*p == '/')
+			b = p + 1;
+	for (unsigned k = 0; b && k < sizeof names / sizeof *names; k++) {
+		if (__builtin_strcmp(b, names[k]))
+			continue;
+		libc_at[k].lo = (uintptr_t)-1;
+		for (int i = 0; i < o->dlpi_phnum; i++) {
+			const ElfW(Phdr) *ph = &o->dlpi_phdr[i];
+			uintptr_t lo = o->dlpi_addr + ph->p_vaddr;
+
+			if (ph->p_type != PT_LOAD)
+				continue;
+			if (lo < libc_at[k].lo)
+				libc_at[k].lo = lo;
+			if (lo + ph->p_memsz > libc_at[k].hi)
+				libc_at[k].hi = lo + ph->p_memsz;
+		}
+	}
+	return 0;
+}
+
+static int in_libc(void *f)
+{
+	static int looked;
+
+	if (!looked++ && dl_iterate_phdr)
+		dl_iterate_phdr(each_object, NULL);
+	if (!libc_at[0].hi)
+		return 1;  /* not found: as before */
+	for (unsigned k = 0; k < sizeof libc_at / sizeof *libc_at; k++)
+		if ((uintptr_t)f >= libc_at[k].lo && (uintptr_t)f < libc_at[k].hi)
+			return 1;
+	return 0;
+}
+
 /* libc's function i, found on first use. */
 __attribute__((__noinline__, __cold__)) static void *resolve(int i)
 {
@@ -124,6 +178,8 @@ __attribute__((__noinline__, __cold__)) static void *resolve(int i)
 		__bc_say(real_name(i));
 		__bc_raw6(SYS_exit_group, 127, 0, 0, 0, 0, 0);
 	}
+	/* Only a wrapper defers past the function it calls. */
+	foreign[i] = i > R_first_wrapped && !musl_way && !in_libc(f);
 	__atomic_store_n(&__bc_real[i], f, __ATOMIC_RELEASE);
 	return f;
 }
@@ -135,6 +191,48 @@ static inline void *real(int i)
 	return f ? f : resolve(i);
 }
 
+/* A process whose writes libc makes itself (stdio) defers nothing until
+ * it is armed and libc's sites rewritten, which costs about what
+ * ARM_WRITES writes made one by one cost (docs/design.md, "Stdio
+ * alone").  So, as one rents skis until the rent paid would have bought
+ * them, it arms once it has made that many writes.  The count (the
+ * kernel's) includes the writes of the programs this one was exec'd
+ * from, so the first look only takes it as the base; it comes after
+ * ARM_WRITES opaque calls too, since the first look in a process costs
+ * about 30 us (the kernel makes its /proc/self), which a process making
+ * fewer stdio calls would feel.  The next looks: where the writes since would reach
+ * ARM_WRITES at the rate seen (a stdio call makes one write at most,
+ * mostly), or after as many calls again as were counted since the base,
+ * whichever comes first; so a process that writes little pays a look per
+ * doubling of its calls.  Counted down by tramp.S (0: not counting),
+ * without a lock: threads may lose a count, and a threaded process does
+ * not arm this way. */
+#define ARM_WRITES 384
+hidden unsigned __bc_opaque_left start_data = ARM_WRITES;
+
+static void arm_if_writing(void)
+{
+	static long base start_data = -1;
+	static unsigned long since start_data;
+	long w = __bc_engine_arm_early(base < 0 ? LONG_MAX : base + ARM_WRITES), d;
+	unsigned long next = ARM_WRITES;
+
+	if (w == -1)
+		__atomic_store_n(&__bc_opaque_left, 1, __ATOMIC_RELAXED);
+	if (w < 0 || (base >= 0 && w >= base + ARM_WRITES) || since >= 1UL << 30)
+		return;
+	if (base < 0) {
+		base = w;
+	} else {
+		d = w - base;
+		next = since;
+		if (d && (ARM_WRITES - d) * since / d < next)
+			next = (ARM_WRITES - d) * since / d + 1;
+	}
+	__atomic_store_n(&__bc_opaque_left, next, __ATOMIC_RELAXED);
+	since += next;
+}
+
 /* The stubs' slow path: libc's function, once what it needs is done;
  * a3 is its third argument (clone's flags). */
 hidden void *__bc_opaque_slow(long i, long a3)
@@ -143,6 +241,8 @@ hidden void *__bc_opaque_slow(long i, long a3)
 
 	if (musl_way || !__bc_on || __bc_tls.depth)
 		return f;
+	if (!__atomic_load_n(&__bc_opaque_left, __ATOMIC_RELAXED))
+		arm_if_writing();
 	/* Its calls reach the engine through the rewritten sites, or trap
 	 * in the net while this batch blocks them: nothing to flush for. */
 	if (__bc_opaque_kind[i] == KIND_FLUSH && __bc_rewritten() && __bc_sud_blocks())
@@ -229,6 +329,14 @@ static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, l
 {
 	long a[6] = { a0, a1, a2, a3, a4, a5 }, r;
 
+	/* Another preload library's function behind this one: it runs, its
+	 * calls after what is pending, and nothing is deferred past it. */
+	if ((real(i), foreign[i])) {
+		__bc_engine_settle(FL_LIBC);
+		r = run6(i, a0, a1, a2, a3, a4, a5);
+		__bc_after(nr, a, r == -1 ? -*__errno_location() : r);
+		return r;
+	}
 	if (__bc_before(nr, a, &r))
 		return errno_ret(r);
 	return issue(nr, i, a);
@@ -391,6 +499,21 @@ void *mmap(void *p, size_t n, int prot, int fl, int fd, off_t o) { return (void 
 void *mmap64(void *p, size_t n, int prot, int fl, int fd, off_t o) { return (void *)T(SYS_mmap, mmap64, p, n, prot, fl, fd, o); }
 int fcntl(int fd, int cmd, ...) { long v = OPT_ARG(cmd); return T(SYS_fcntl, fcntl, fd, cmd, v, 0, 0, 0); }
 int fcntl64(int fd, int cmd, ...) { long v = OPT_ARG(cmd); return T(SYS_fcntl, fcntl64, fd, cmd, v, 0, 0, 0); }
+
+/* Seen even before the engine arms: a seccomp mode set here (strict
+ * allows no call but read, write, exit and sigreturn) must stop the
+ * engine's own questions, arming's among them. */
+int prctl(int op, ...)
+{
+	va_list ap;
+	long a[4];
+
+	va_start(ap, op);
+	for (int i = 0; i < 4; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	return T(SYS_prctl, prctl, op, a[0], a[1], a[2], a[3], 0);
+}
 
 long syscall(long nr, ...)
 {

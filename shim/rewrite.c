@@ -1,6 +1,6 @@
 /* glibc's own system calls, rewritten at start-up to reach the entry:
  * each `mov $nr,%eax; syscall` that tools/sites.c proved at build time
- * becomes `jmp stub; nop2`, and the stub calls __bc_site_entry (site.S),
+ * becomes `jmp stub; syscall`, and the stub calls __bc_site_entry (site.S),
  * which calls __bc_site_call with the number and the six arguments.  An
  * object is rewritten only if its build id is the one proven and every
  * site's bytes are what was proven; otherwise nothing of it is, and the
@@ -239,12 +239,14 @@ static const char *patch(const struct found *f, int k, const struct plan *p)
 	/* Writable and not executable, for as long as it takes. */
 	if (__bc_raw6(SYS_mprotect, lo, hi - lo, PROT_READ | PROT_WRITE, 0, 0, 0))
 		return "cannot write the text";
+	/* The mov only: a thread interrupted at the syscall (a signal's
+	 * handler did the rewrite; a restart moved it back there) runs it
+	 * as it was, the number in rax. */
 	for (unsigned i = 0; i < o->n; i++) {
 		unsigned char *b = (unsigned char *)(f->base[k] + s[i].off);
 
 		b[0] = 0xe9;
 		put32(b + 1, (uint32_t)(p->stubs + i * STUB - (uintptr_t)(b + 5)));
-		b[5] = 0x66, b[6] = 0x90;
 	}
 	if (__bc_raw6(SYS_mprotect, lo, hi - lo, prot_of(p->seg), 0, 0, 0)) {
 		/* Not executable: the process could not go on. */

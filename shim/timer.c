@@ -26,6 +26,10 @@ hidden long __bc_spawn(void (*fn)(void), void *stack_top, void *tls, int *ctid);
 
 static long timer_pid;    /* the process whose timer thread is running */
 static uint32_t timer_gen; /* bumped to make the running thread end */
+/* The generation the thread being started serves, read at its start: a
+ * retirement before it runs must end it too (a thread that read
+ * timer_gen itself would take the bumped one and never end). */
+static uint32_t start_gen;
 static int asleep;        /* futex word: 1 while the thread waits for work */
 static struct bc_raw_thread timer;
 
@@ -88,7 +92,7 @@ static void nap(long us)
 
 static void timer_main(void)
 {
-	uint32_t seen = 0, gen = __atomic_load_n(&timer_gen, __ATOMIC_ACQUIRE);
+	uint32_t seen = 0, gen = __atomic_load_n(&start_gen, __ATOMIC_ACQUIRE);
 	unsigned quiet = 0;
 
 	while (__atomic_load_n(&timer_gen, __ATOMIC_ACQUIRE) == gen) {
@@ -172,6 +176,7 @@ hidden void __bc_timer_need(void)
 		return;
 	}
 	asleep = 0;
+	__atomic_store_n(&start_gen, __atomic_load_n(&timer_gen, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
 	if (__bc_raw_thread(&timer, timer_main) > 0)
 		timer_pid = E.owner;
 }
@@ -184,16 +189,29 @@ hidden void __bc_timer_forget(void)
 	timer.slot[timer.cur].running = 0;  /* the parent's thread */
 }
 
-hidden void __bc_timer_retire(void)
+/* The running thread is told to end, and woken if it sleeps; wait: until
+ * it has ended (the caller does not hold the lock, which it may be
+ * waiting for), else the next one runs on the other stack. */
+static void end(int wait)
 {
 	if (!timer_pid)
 		return;
-	/* A sleeping thread is woken to see it must end; it may be waiting
-	 * for the lock the caller holds, so it is not waited for: the next
-	 * one runs on the other stack. */
 	__atomic_fetch_add(&timer_gen, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&asleep, 0, __ATOMIC_SEQ_CST);
 	__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
-	__bc_raw_thread_retired(&timer);
+	if (wait)
+		__bc_raw_thread_join(&timer);
+	else
+		__bc_raw_thread_retired(&timer);
 	timer_pid = 0;
+}
+
+hidden void __bc_timer_retire(void)
+{
+	end(0);
+}
+
+hidden void __bc_timer_end(void)
+{
+	end(1);
 }

@@ -20,7 +20,8 @@
 BC_OPAQUE(STUB_OF)
 
 /* r11: the index.  Fast path: libc's function is known, nothing is
- * pending, and the kind needs nothing else (kind byte 0). */
+ * pending, the kind needs nothing else (kind byte 0), and this is not the
+ * call that ends __bc_opaque_left's count (which stops at 0). */
 	.type __bc_opaque_entry, @function
 __bc_opaque_entry:
 	push %rax
@@ -33,7 +34,11 @@ __bc_opaque_entry:
 	lea __bc_opaque_kind(%rip), %rax
 	cmpb $0, (%rax,%r11)
 	jne 1f
-	pop %rax
+	cmpl $0, __bc_opaque_left(%rip)
+	je 2f
+	decl __bc_opaque_left(%rip)
+	jz 1f
+2:	pop %rax
 	jmp *%r10
 1:	pop %rax
 	push %rbp

@@ -11,4 +11,4 @@
 	X(openat64) X(creat) X(creat64) X(__open_2) X(__open64_2) X(__openat_2) \
 	X(__openat64_2) X(socket) X(socketpair) X(pipe) X(pipe2) X(accept) \
 	X(accept4) X(close_range) X(fork) X(_exit) X(_Exit) X(exit) X(syscall) \
-	X(sigaction) X(mmap) X(mmap64) X(ioctl)
+	X(sigaction) X(mmap) X(mmap64) X(ioctl) X(prctl)

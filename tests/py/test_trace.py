@@ -66,6 +66,23 @@ class Normalise(unittest.TestCase):
         # ... but not on the native side.
         self.assertIsNotNone(trace.difference(b, n))
 
+    def test_io_probes_anywhere_in_a_loop(self):
+        # A loop's repeated lines, with the engine's looks at /proc/self/io
+        # among them: allowed on the bcshim side, wherever they fall.
+        step = ('{p} dup2(3</w/{r}/f>, 1</w/{r}/out>) = 1</w/{r}/f>\n'
+                '{p} write(1</w/{r}/f>, "x\\n", 2) = 2\n'
+                '{p} dup2(4</w/{r}/out>, 1</w/{r}/f>) = 1</w/{r}/out>\n')
+        look = ('{p} open("/proc/self/io", O_RDONLY|O_CLOEXEC) = 5</proc/{p}/io>\n'
+                '{p} read(5</proc/{p}/io>, "rchar: 1\\nwchar: 2\\n"..., 255) = 99\n'
+                '{p} close(5</proc/{p}/io>) = 0\n')
+        n = self.norm("".join(step.format(p=100, r="run1") for _ in range(8)),
+                      subs=[("/w/run1", "RUN")])
+        b = self.norm("".join(step.format(p=200, r="run2") +
+                              (look.format(p=200) if i in (1, 5) else "")
+                              for i in range(8)), subs=[("/w/run2", "RUN")])
+        self.assertTrue(any("/proc/200/io" in l for l in b), b)
+        self.assertIsNone(trace.difference(n, b))
+
     def test_environment_count_goes(self):
         n = self.norm(NATIVE)
         self.assertTrue(any("/* vars */" in l for l in n), n)
