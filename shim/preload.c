@@ -367,8 +367,11 @@ long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a
 MERGING(SYS_write, write)
 MERGING(SYS_pwrite64, pwrite)
 MERGING(SYS_pwrite64, pwrite64)
+/* Only into libc's own function, found already: another library's
+ * behind this one would never see a merged call (foreign). */
 #define TM(nr, name, fd, b, n, o) \
-	(!musl_way && (nr) == __atomic_load_n(&__bc_e.ok_nr, __ATOMIC_RELAXED) ? \
+	(!musl_way && (nr) == __atomic_load_n(&__bc_e.ok_nr, __ATOMIC_RELAXED) && \
+	 __atomic_load_n(&__bc_real[R_##name], __ATOMIC_ACQUIRE) && !foreign[R_##name] ? \
 	 __bc_merge(nr, fd, (long)(b), n, o, rest_##name) : rest_##name(fd, (long)(b), n, o))
 
 /* The interposed functions are the library's only exports. */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -45,6 +46,13 @@ int main(int argc, char **argv)
 		return 4;
 	}
 	fd = open("log", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	/* A call only the engine wraps defers first: armed, libc's sites
+	 * rewritten, so dprintf's own write (no wrapper's) reaches the
+	 * engine and waits; the program's next write must still pass
+	 * through the second library. */
+	for (int i = 0; i < 4; i++)
+		writev(fd, &(struct iovec){ .iov_base = "head\n", .iov_len = 5 }, 1);
+	dprintf(fd, "by dprintf\n");
 	for (int i = 0; i < 200; i++)
 		write(fd, line, snprintf(line, sizeof line, "line %d\n", i));
 	if (stat("log", &st))
