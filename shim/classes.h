@@ -77,7 +77,7 @@ struct bc_class {
 	X(preadv2,        DEP_OBS,  PRED_NO,     0, CL_BLOCKS) \
 	X(fstat,          DEP_OBS,  PRED_NO,     0, 0) \
 	X(lseek,          DEP_OBS,  PRED_NO,     0, 0) \
-	X(fstatfs,        DEP_OBS,  PRED_NO,     0, 0) \
+	X(fstatfs,        DEP_ALL,  PRED_NO,     0, 0) /* the file system's free blocks: every file's writes */ \
 	X(readahead,      DEP_OBS,  PRED_NO,     0, 0) \
 	X(fgetxattr,      DEP_OBS,  PRED_NO,     0, 0) \
 	X(flistxattr,     DEP_OBS,  PRED_NO,     0, 0) \
