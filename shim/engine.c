@@ -212,10 +212,14 @@ static int ready(void)
 /* Writes to a character device keep their boundaries (a tun device,
  * /dev/kmsg); a memory device (/dev/null) has none.  A pipe's writes of
  * up to PIPE_BUF bytes are atomic against its other writers: merged,
- * they must stay within it.  The most bytes one entry may carry. */
+ * they must stay within it.  A unix stream socket sends a write in
+ * pieces (skbs) of at most half its send buffer less 64 bytes, 2240 at
+ * the smallest, and another writer's data may go between them: merged,
+ * small writes must stay within one.  The most bytes one entry may
+ * carry. */
 static long merge_max(const struct bc_fd *f)
 {
-	return f->type == FT_CHR ? 0 : f->type == FT_FIFO ? 4096 : 1L << 20;
+	return f->type == FT_CHR ? 0 : f->type == FT_FIFO ? 4096 : f->type == FT_STREAM ? 2048 : 1L << 20;
 }
 
 /* Does a write of len bytes (a pwrite's at offset off) continue q, the
