@@ -502,7 +502,7 @@ hidden int __bc_sud_trap(const void *si, void *uc);
 /* bc_tls.wrapped: a wrapper of preload.c is calling libc's function, its
  * call already through the engine: the rewritten sites it reaches go
  * straight (rewrite.c). */
-/* A handler the engine does not wrap (a realtime signal's) blocks
+/* A handler the engine does not wrap (libc's own signal's) blocks
  * SIGSYS: the net blocks no call from now on. */
 hidden void __bc_sud_distrust(void);
 
@@ -704,6 +704,8 @@ hidden void __bc_die_of(int sig, int report);
 
 /* Take over the fatal signals whose disposition is the default (__bc_arm). */
 hidden void __bc_signals_arm(void);
+/* Does the engine stand in for sig's handler (1 to 64 but libc's own)? */
+hidden int __bc_signal_wrapped(int sig);
 /* An rt_sigaction the program makes (the kernel's struct), filtered: the
  * engine's handler stands in for the program's, which keeps seeing its
  * own dispositions; bypassed: from a musl thread that bypasses the entry

@@ -591,12 +591,13 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 	struct { unsigned long handler, flags, restorer, mask; } k, ko;
 	long a[6] = { sig, (long)act, (long)oact, 8, 0, 0 }, r;
 
-	/* A realtime signal's handler runs unwrapped: if its mask blocks
+	/* A handler of libc's own signal runs unwrapped: if its mask blocks
 	 * SIGSYS, the net may not block calls any more. */
-	if (!musl_way && sig > 31 && act && (unsigned long)act->sa_handler > (unsigned long)SIG_IGN &&
+	if (!musl_way && !__bc_signal_wrapped(sig) && act &&
+	    (unsigned long)act->sa_handler > (unsigned long)SIG_IGN &&
 	    (act->sa_mask.__val[0] >> (SIGSYS - 1) & 1))
 		__bc_sud_distrust();
-	if (musl_way || !__bc_on || sig < 1 || sig > 31 || __bc_tls.depth)
+	if (musl_way || !__bc_on || !__bc_signal_wrapped(sig) || __bc_tls.depth)
 		return ((fn6)real(R_sigaction))(sig, (long)act, (long)oact, 0, 0, 0);
 	__bc_before(SYS_rt_sigaction, a, &r);
 	if (act)

@@ -106,7 +106,7 @@ static unsigned long run_of(const struct ksig *k)
 
 static int in(unsigned long set, int sig)
 {
-	return sig > 0 && sig < 64 && (set >> (sig - 1) & 1);
+	return sig > 0 && sig <= 64 && (set >> (sig - 1) & 1);
 }
 
 /* Whether a handler runs in the process that owns the records: not in a
@@ -412,6 +412,14 @@ static struct ksig view(int sig, struct ksig prev, int mine)
 	return prev;
 }
 
+hidden int __bc_signal_wrapped(int sig)
+{
+	/* libc's own: glibc's 32 and 33 (cancellation, set*id), musl's 32
+	 * to 34 (timers, cancellation, __synccall); the musl ways alone
+	 * see every fd allocation (close_ok). */
+	return sig >= 1 && sig <= 64 && sig != 32 && sig != 33 && !(sig == 34 && E.cfg.close_ok);
+}
+
 hidden long __bc_sigaction(int sig, const void *act, void *oact, long size, int bypassed)
 {
 	const struct ksig *k = act;
@@ -420,10 +428,10 @@ hidden long __bc_sigaction(int sig, const void *act, void *oact, long size, int 
 	unsigned m = PASS;
 	long r;
 
-	/* SIGKILL and SIGSTOP fail in the kernel; libc's own signals (32,
-	 * 33) and the realtime ones are left alone. */
-	if (size != 8 || sig < 1 || sig > 31 || sig == SIGKILL || sig == SIGSTOP) {
-		/* A realtime signal's handler runs unwrapped (sud.c). */
+	/* SIGKILL and SIGSTOP fail in the kernel; libc's own are left
+	 * alone. */
+	if (size != 8 || !__bc_signal_wrapped(sig) || sig == SIGKILL || sig == SIGSTOP) {
+		/* A handler of libc's own signal runs unwrapped (sud.c). */
 		if (k && callable(k->handler) && in(k->mask, SIGSYS))
 			__bc_sud_distrust();
 		return __bc_raw6(SYS_rt_sigaction, sig, (long)act, (long)oact, size, 0, 0);

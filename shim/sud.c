@@ -97,7 +97,7 @@ hidden void __bc_sud_arm(void)
 hidden void __bc_sud_distrust(void)
 {
 	distrusted = 1;
-	state = "off: a realtime signal's handler blocks SIGSYS";
+	state = "off: a handler of libc's own signal blocks SIGSYS";
 }
 
 hidden const char *__bc_sud_state(void)
