@@ -4,20 +4,19 @@
 # test of its own (tests/harness.sh): the sysctl is the machine's, set
 # around one run.
 
-# uring_run NAME: bcshim-calibrate's pwrite workload (2000 pwrites of 64
-# bytes) under BC_EXECUTOR=uring; NAME/stats and NAME/cwd/out.
+# uring_run NAME: 2000 pwrites of 64 bytes (pwrites.src, built plain)
+# under BC_EXECUTOR=uring; NAME/stats and NAME/cwd/out.
 uring_run() {
 	mkdir -p "$W/$1/cwd"
-	# (ASAN_OPTIONS: a sanitized build of bcshim-calibrate under LD_PRELOAD)
 	env -i PATH=/usr/bin:/bin LD_PRELOAD="$lib" BC_EXECUTOR=uring BC_PROFILE= \
-		ASAN_OPTIONS=verify_asan_link_order=0 \
-		BC_STATS="$W/$1/stats" "$top/out/bin/bcshim-calibrate" --workload pwrite 2000 \
-		"$W/$1/cwd" >"$W/$1/log" 2>&1
+		BC_STATS="$W/$1/stats" "$W/pwrites" "$W/$1/cwd/out" 2000 >"$W/$1/log" 2>&1
 }
 sysctl=/proc/sys/kernel/io_uring_disabled
 t="io_uring refused by sysctl: BC_EXECUTOR=uring falls back, says why, loses nothing"
 if [ ! -w "$sysctl" ] || ! old=$(cat "$sysctl"); then
 	skip "$t" "$sysctl cannot be set here (not root, or a kernel without it)"
+elif ! cc -O2 -o "$W/pwrites" -x c "$top/tests/executor/pwrites.src" 2>"$W/pwrites.log"; then
+	not_ok "$t" "cannot build pwrites.src: $(cat "$W/pwrites.log")"
 else
 	uring_run uring-on
 	trap 'echo "$old" >"$sysctl"' EXIT INT TERM
