@@ -8,9 +8,10 @@
  *
  * Shared: a MAP_SHARED mapping of a file (another process may map it at
  * any time: /dev/shm, a memfd, a plain file), a System V segment, and
- * shared anonymous memory once the process forks.  Where not every
- * mapping is seen (glibc maps sem_open's semaphores itself), a fork makes
- * the engine read /proc/self/maps before its next deferral. */
+ * shared anonymous memory once the process forks.  Not every mapping is
+ * seen (glibc maps sem_open's semaphores itself; a program may make its
+ * own inline syscall), so a fork makes the engine read /proc/self/maps
+ * before its next deferral. */
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -56,44 +57,138 @@ hidden void __bc_mem_fork(void)
 {
 	if (E.shared_anon)
 		share();
-	/* glibc's own mappings are out of sight: the maps tell. */
-	if (!E.cfg.close_ok) {
-		E.maps_unknown = 1;
-		__bc_unverdict();
+	/* glibc's own mappings are out of sight, and a program's inline
+	 * syscall (either way): the maps tell. */
+	E.maps_unknown = 1;
+	__bc_unverdict();
+}
+
+/* Shared mappings smaps showed no store can reach, by their maps line up
+ * to the inode (address, permissions, offset, file): a later fork's scan
+ * need not read smaps for them again.  Such a mapping never changes in
+ * place; one replacing it differs in some field, or came from an mmap
+ * the engine saw (__bc_mem_mapped). */
+enum { NSAFE = 8, KEY = 96, LINE = 256 };
+static char safe[NSAFE][KEY];
+static int nsafe;
+
+/* The length of a maps line's key: up to the end of its inode field. */
+static int key_len(const char *l, int n)
+{
+	int i = 0;
+
+	for (int field = 0; field < 5 && i < n; i++)
+		if (l[i] == ' ' && (i + 1 >= n || l[i + 1] != ' '))
+			field++;
+	return i < KEY ? i : KEY - 1;
+}
+
+static int known_safe(const char *l, int n)
+{
+	int k = key_len(l, n);
+
+	for (int i = 0; i < nsafe; i++)
+		if (!__builtin_strncmp(safe[i], l, k) && !safe[i][k])
+			return 1;
+	return 0;
+}
+
+/* A header line of maps or smaps: "start-end perms offset dev inode path". */
+static int header(const char *l)
+{
+	return (*l >= '0' && *l <= '9') || (*l >= 'a' && *l <= 'f');
+}
+
+/* Its permissions (the second field) end in 's'. */
+static int shared_line(const char *l, int n)
+{
+	int i = 0;
+
+	while (i < n && l[i] != ' ')
+		i++;
+	return i + 4 < n && l[i + 4] == 's';
+}
+
+struct scan {
+	int smaps;        /* reading smaps, not maps */
+	int unknown;      /* maps: a shared mapping not known safe */
+	char cur[KEY];    /* smaps: the shared mapping being read, or "" */
+	int writable;     /* smaps: a shared mapping may be written */
+};
+
+/* One line (at most LINE bytes of it). */
+static void line(struct scan *s, const char *l, int n)
+{
+	if (header(l)) {
+		int k = key_len(l, n);
+
+		s->cur[0] = 0;
+		if (!shared_line(l, n) || known_safe(l, n))
+			return;
+		s->unknown = 1;
+		__builtin_memcpy(s->cur, l, (size_t)k);
+		s->cur[k] = 0;
+	} else if (s->smaps && s->cur[0] && n > 8 && !__builtin_memcmp(l, "VmFlags:", 8)) {
+		/* "mw": VM_MAYWRITE, set unless mapped from an fd open
+		 * read-only or a write-sealed memfd. */
+		for (int i = 8; i + 2 <= n; i++)
+			if (l[i - 1] == ' ' && l[i] == 'm' && l[i + 1] == 'w' &&
+			    (i + 2 == n || l[i + 2] == ' '))
+				s->writable = 1;
+		if (!s->writable && nsafe < NSAFE)
+			__builtin_memcpy(safe[nsafe++], s->cur, KEY);
+		s->cur[0] = 0;
 	}
 }
 
-/* Any mapping of /proc/self/maps whose permissions end in 's' is shared
- * (even a read-only one: mprotect, which glibc's own code may call, can
- * make it writable unseen).  Maps that cannot be read count as shared. */
+/* Each line of path; -1 if it cannot be read. */
+static int read_lines(const char *path, struct scan *s)
+{
+	char buf[4096], l[LINE];
+	long fd, n;
+	int len = 0;
+
+	E.n.probes += 3;
+	fd = __bc_raw6(SYS_open, (long)path, O_RDONLY | O_CLOEXEC, 0, 0, 0, 0);
+	if (fd < 0)
+		return -1;
+	while ((n = __bc_raw6(SYS_read, fd, (long)buf, sizeof buf, 0, 0, 0)) > 0) {
+		for (long i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				if (len < LINE)
+					l[len++] = buf[i];
+				continue;
+			}
+			if (len)
+				line(s, l, len);
+			len = 0;
+		}
+	}
+	__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
+	return n < 0 ? -1 : 0;
+}
+
+/* A mapping with 's' in its permissions, even read-only, is shared if a
+ * store can ever reach it (mprotect, which glibc's own code may call, can
+ * make it writable unseen): smaps' VmFlags tell, "mw".  glibc maps its
+ * locale and gconv caches shared from read-only fds: those are not.
+ * Maps that cannot be read count as shared; smaps is read only when maps
+ * shows a shared mapping not already known safe (it costs several times
+ * as much: the kernel counts each mapping's pages). */
 hidden void __bc_mem_scan(void)
 {
-	char buf[4096];
-	long fd, n;
-	int field = 0, col = 0;
+	struct scan s = { 0 };
 
 	E.maps_unknown = 0;
 	if (E.off & BC_OFF_SHARED)
 		return;
-	E.n.probes += 3;
-	fd = __bc_raw6(SYS_open, (long)"/proc/self/maps", O_RDONLY | O_CLOEXEC, 0, 0, 0, 0);
-	if (fd < 0) {
+	if (read_lines("/proc/self/maps", &s) < 0) {
 		share();
 		return;
 	}
-	while ((n = __bc_raw6(SYS_read, fd, (long)buf, sizeof buf, 0, 0, 0)) > 0) {
-		for (long i = 0; i < n; i++) {
-			if (buf[i] == '\n') {
-				field = col = 0;
-			} else if (buf[i] == ' ') {
-				field++;
-				col = 0;
-			} else if (field == 1 && col++ == 3 && buf[i] == 's') {
-				share();
-			}
-		}
-	}
-	if (n < 0)
+	if (!s.unknown)
+		return;
+	s.smaps = 1;
+	if (read_lines("/proc/self/smaps", &s) < 0 || s.writable)
 		share();
-	__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
 }
