@@ -417,7 +417,7 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 		push(p, 0);
 	}
 	if (p->pred == PRED_WRITE || p->pred == PRED_PWRITE) {
-		E.ok_nr = nr;
+		__atomic_store_n(&E.ok_nr, nr, __ATOMIC_RELAXED);
 		E.ok_fd = p->fd;
 		E.ok_max = merge_max(f);
 		E.ok_count = __bc_why_counter(nr);
@@ -602,7 +602,7 @@ static void observe(int fd, long nr)
 		__bc_wait_batch(seq);
 	/* Until another fd gets pending calls: the batches to come hold
 	 * only what is pending now. */
-	f->clear = E.obs_gen;
+	__atomic_store_n(&f->clear, E.obs_gen, __ATOMIC_RELAXED);
 	return;
 all:
 	__bc_settle_all(FL_DEP, nr);

@@ -82,7 +82,7 @@ struct bc_fd {
 	uint32_t last_seq;  /* the newest batch with calls on it */
 	uint32_t close_seq; /* the batch with its pending close */
 	uint32_t epoch;     /* bumped whenever the number may name another file */
-	uint32_t clear;     /* the engine's obs_gen when nothing pending or in
+	uint64_t clear;     /* the engine's obs_gen when nothing pending or in
 			       flight touched its file: an observer passes */
 	int err;            /* a misprediction's errno owed to its next call */
 };
@@ -167,9 +167,10 @@ struct bc_engine {
 	uint64_t *ok_count; /* and the count of its deferrals (why.c) */
 	uint32_t batch;     /* bumped when the queue goes from empty to not */
 	uint32_t fdgen;     /* bumping it forgets every fd */
-	uint32_t obs_gen;   /* bumped when an fd gets pending calls, or every
+	uint64_t obs_gen;   /* bumped when an fd gets pending calls, or every
 			       fd is forgotten: every fd's clear verdict is
-			       forgotten (__bc_obs_new) */
+			       forgotten (__bc_obs_new); 64 bits, so that
+			       a stale verdict never comes round again */
 	size_t used;        /* arena bytes in use */
 	unsigned ntarget;   /* distinct fds with pending calls, in target[] */
 	int many_targets;   /* more than BC_TARGETS_MAX of them */
@@ -340,9 +341,8 @@ static inline void __bc_unverdict(void)
 /* Every fd's clear verdict (bc_fd.clear) is forgotten. */
 static inline void __bc_obs_new(void)
 {
-	/* Never 0: a forgotten fd's clear. */
-	if (!++__bc_e.obs_gen)
-		__bc_e.obs_gen = 1;
+	/* Never 0 (a forgotten fd's clear): it starts at 1. */
+	__atomic_store_n(&__bc_e.obs_gen, __bc_e.obs_gen + 1, __ATOMIC_RELAXED);
 }
 
 /* Every fd's state is forgotten: their numbers may name other files. */

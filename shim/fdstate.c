@@ -219,7 +219,7 @@ hidden void __bc_fd_forget(int fd)
 	f->type = FT_UNKNOWN;
 	f->known_id = 0;
 	f->closing = 0;
-	f->clear = 0;
+	__atomic_store_n(&f->clear, 0, __ATOMIC_RELAXED);
 	f->uses = 0;
 	f->uid = -1;
 	f->err = 0;
