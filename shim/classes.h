@@ -1,7 +1,8 @@
 /* The classification table: for each x86_64 syscall, whether it may be
  * deferred and how its result is predicted, what it depends on, whether it
  * allocates fds and whether it may block.  The single source of truth:
- * the engine and docs/design.md both follow it.  A syscall not listed
+ * the engine follows it, and docs/classes.md is printed from it
+ * (tools/classes.c, `ninja docs-classes`).  A syscall not listed
  * depends on everything (DEP_ALL is zero, the default). */
 #ifndef BC_CLASSES_H
 #define BC_CLASSES_H

@@ -193,7 +193,7 @@ static inline void *real(int i)
 
 /* A process whose writes libc makes itself (stdio) defers nothing until
  * it is armed and libc's sites rewritten, which costs about what
- * ARM_WRITES writes made one by one cost (docs/design.md, "Stdio
+ * ARM_WRITES writes made one by one cost (docs/glibc.md, "Stdio
  * alone").  So, as one rents skis until the rent paid would have bought
  * them, it arms once it has made that many writes.  The count (the
  * kernel's) includes the writes of the programs this one was exec'd

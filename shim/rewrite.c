@@ -4,7 +4,7 @@
  * which calls __bc_site_call with the number and the six arguments.  An
  * object is rewritten only if its build id is the one proven and every
  * site's bytes are what was proven; otherwise nothing of it is, and the
- * report says why (docs/design.md, "The glibc sites"). */
+ * report says why (docs/glibc.md, "The glibc sites"). */
 
 #include <bc_entry.h>
 #include <link.h>

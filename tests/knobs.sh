@@ -1,5 +1,5 @@
 #!/bin/sh
-# The knobs' edges (docs/design.md, "Settings and the report"), on every
+# The knobs' edges (docs/settings.md, "Settings and the report"), on every
 # way in: glibc by LD_PRELOAD=out/lib/libbcshim.so (its constructor, the
 # same code, also as a program's needed library), static musl by
 # bc-musl-gcc --bc=batch and --bc=pass, dynamic musl with libbcshim.so or

@@ -146,7 +146,7 @@ fi
 
 # pass counts every call the program makes: what strace sees of the same
 # workload under off, less execve, arch_prctl and set_tid_address, which
-# come before the entry is armed (docs/design.md, BC_STATS).
+# come before the entry is armed (docs/musl.md, "BC_STATS").
 grep -vxE 'execve|arch_prctl|set_tid_address' "$R/off-strace/names" |
 	sort | uniq -c | awk '{ print $2, $1 }' >"$R/pass/want-counts"
 printf '%s\n' "$line" | sed -n 's/.*"by_syscall":{\(.*\)}}}$/\1/p' | tr ',' '\n' |

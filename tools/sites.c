@@ -1,7 +1,7 @@
 /* sites: prove glibc's `mov $nr,%eax; syscall` sites safe to rewrite, at
  * build time (decoding a libc takes tens of milliseconds, too long for
  * every exec), and write the table libbcshim.so checks them against at
- * start-up (shim/rewrite.c, docs/design.md "The glibc sites").
+ * start-up (shim/rewrite.c, docs/glibc.md "The glibc sites").
  *
  *   sites OUT.c NAME=PATH...   the table, counts on stderr
  *   sites -v NAME=PATH...      each site's verdict on stdout

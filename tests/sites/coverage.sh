@@ -7,7 +7,7 @@
 # The calls before the library's constructor (the loader's mprotects,
 # glibc's set_tid_address, rseq, prlimit64...) are never seen; glibc's own
 # calls are seen from arming on, and a process that defers nothing arms
-# late or never (docs/design.md, "Stdio alone").
+# late or never (docs/glibc.md, "Stdio alone").
 #
 # Today's floors (percent), a few points under what Debian 12 showed when
 # they were set (sort 8, gzip 82, bash 83, cp 18, cat 18, python3 94, perl
