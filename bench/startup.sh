@@ -23,6 +23,7 @@
 # Exits 0 whatever it measures: a benchmark never fails the build.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+. bench/turn.sh
 runs=${BENCH_RUNS:-11}
 shim=${BENCH_SHIM:-$PWD/out/lib/libbcshim.so}
 out=$PWD/out/bench/startup
@@ -139,12 +140,7 @@ timed() {
 	for _s in native bcshim empty; do : >"$out/$_id.$_s"; done
 	_r=0
 	while [ "$_r" -le "$runs" ]; do # round 0: the warm-up, untimed
-		case $((_r % 3)) in
-		0) _order="native bcshim empty" ;;
-		1) _order="bcshim empty native" ;;
-		*) _order="empty native bcshim" ;;
-		esac
-		for _s in $_order; do
+		for _s in $(turn "$_r" native bcshim empty); do
 			rm -f "$out/w/log.txt"
 			_f=$out/$_id.$_s
 			[ "$_r" = 0 ] && _f=/dev/null
