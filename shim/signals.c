@@ -109,6 +109,13 @@ static int in(unsigned long set, int sig)
 	return sig > 0 && sig <= 64 && (set >> (sig - 1) & 1);
 }
 
+/* Its default kills the process: the standard ones above, and every
+ * realtime signal but libc's own (their dispositions are libc's). */
+static int fatal(int sig)
+{
+	return in(fatal_set, sig) || (sig > 31 && __bc_signal_wrapped(sig));
+}
+
 /* Whether a handler runs in the process that owns the records: not in a
  * child sharing the memory (nor in a fork child before the engine starts
  * it afresh).  Its pid is known wherever a handler of the engine's can
@@ -223,7 +230,7 @@ static void act_default(int sig, unsigned long h, siginfo_t *si, void *uc, int m
 {
 	if (h != (unsigned long)SIG_DFL)
 		return;  /* SIG_IGN */
-	if (in(fatal_set, sig)) {
+	if (fatal(sig)) {
 		if (mine)
 			on_fatal(sig, si, uc);
 		else
@@ -293,7 +300,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 		lock_records();
 		program[sig].handler = (unsigned long)SIG_DFL;
 		mode[sig] = PASS;
-		if (in(fatal_set, sig) && armed && !install(sig, on_fatal, 0, ~0UL))
+		if (fatal(sig) && armed && !install(sig, on_fatal, 0, ~0UL))
 			mode[sig] = FATAL;
 		else
 			set_default(sig);
@@ -364,8 +371,8 @@ hidden void __bc_signals_arm(void)
 
 	__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old, 8, 0, 0);
 	lock_records();
-	for (int sig = 1; sig < 64; sig++) {
-		if (!in(fatal_set, sig) || mode[sig] != PASS)
+	for (int sig = 1; sig <= 64; sig++) {
+		if (!fatal(sig) || mode[sig] != PASS)
 			continue;
 		__atomic_store_n(&mode[sig], ARMING, __ATOMIC_RELEASE);
 		if (__bc_raw6(SYS_rt_sigaction, sig, (long)&k, (long)&prev, 8, 0, 0)) {
@@ -459,7 +466,7 @@ hidden long __bc_sigaction(int sig, const void *act, void *oact, long size, int 
 	 * kernel calls for it, a default or SIG_IGN once the kernel has it. */
 	was = __atomic_load_n(&run[sig], __ATOMIC_RELAXED);
 	set = *k;
-	if (k->handler == (unsigned long)SIG_DFL && in(fatal_set, sig) && armed) {
+	if (k->handler == (unsigned long)SIG_DFL && fatal(sig) && armed) {
 		set = (struct ksig){ (unsigned long)on_fatal, SA_SIGINFO | SA_RESTORER,
 				     (unsigned long)__bc_restore_rt, ~0UL };
 		m = FATAL;
