@@ -1,17 +1,16 @@
-/* The deferral engine's decisions: which calls wait, which flush first. */
+/* The deferral engine's way for a call: what it depends on flushed, and
+ * whether it waits (decide.h) carried out. */
 #include <fcntl.h>
 #include <sched.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
+#include "decide.h"
 #include "engine.h"
 #include "raw.h"
 #include "stats.h"
@@ -53,97 +52,12 @@ static char *room(size_t n, size_t align)
 	return E.arena + at;
 }
 
-static long iov_total(const struct iovec *iov, long cnt)
-{
-	long sum = 0;
-
-	if (cnt < 1 || cnt > 1024 || !iov)
-		return -1;
-	for (long i = 0; i < cnt; i++) {
-		if ((long)iov[i].iov_len < 0 || (iov[i].iov_len && !iov[i].iov_base))
-			return -1;
-		sum += iov[i].iov_len;
-		if (sum > BC_SINGLE_MAX)
-			return -1;
-	}
-	return sum;
-}
-
 static void gather(char *to, const struct iovec *iov, long cnt)
 {
 	for (long i = 0; i < cnt; i++) {
 		__builtin_memcpy(to, iov[i].iov_base, iov[i].iov_len);
 		to += iov[i].iov_len;
 	}
-}
-
-/* Is the fd's file mapped?  Its data is seen without a call. */
-static int mapped(int fd, struct bc_fd *f)
-{
-	if (!E.nmapped && !E.many_mapped)
-		return 0;
-	if (E.many_mapped || (!f->known_id && __bc_fd_identify(fd) < 0))
-		return 1;
-	for (unsigned i = 0; i < E.nmapped; i++)
-		if (E.mapped[i].dev == f->dev && E.mapped[i].ino == f->ino)
-			return 1;
-	return 0;
-}
-
-/* A write that cannot block: a flush holding the lock never waits on
- * another of the process's threads. */
-static int never_blocks(const struct bc_fd *f)
-{
-	return f->type == FT_REG || f->type == FT_MEMDEV;
-}
-
-static int writable(const struct bc_fd *f)
-{
-	return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & (O_DIRECT | O_PATH));
-}
-
-/* May the fd's metadata change be predicted to succeed?  root_only: the
- * change needs privilege (fchown), not just ownership. */
-static int meta_ok(const struct bc_fd *f, int root_only)
-{
-	if (f->type != FT_REG || !writable(f))
-		return 0;
-	if (E.euid < 0)
-		E.euid = __bc_raw6(SYS_geteuid, 0, 0, 0, 0, 0, 0);
-	return E.euid == 0 || (!root_only && f->uid == E.euid);
-}
-
-static int time_ok(const struct timespec *t)
-{
-	for (int i = 0; t && i < 2; i++)
-		if ((unsigned long)t[i].tv_nsec >= 1000000000 &&
-		    t[i].tv_nsec != UTIME_NOW && t[i].tv_nsec != UTIME_OMIT)
-			return 0;
-	return 1;
-}
-
-/* A datagram send's success is predicted only to an explicit loopback
- * IPv4 or IPv6 destination of the socket's own family, with a port:
- * sending without one needs a connected socket, to a unix path needs the
- * path to exist, and elsewhere the route, a broadcast address or a
- * firewall may refuse it at once (ENETUNREACH, EACCES, EPERM). */
-static int inet_destination(const struct bc_fd *f, const void *name, long len)
-{
-	const struct sockaddr *sa = name;
-
-	if (!sa || len < (long)sizeof(sa_family_t) || sa->sa_family != f->domain)
-		return 0;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = name;
-		return len == sizeof *in && in->sin_port != 0 &&
-		       (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = name;
-		return len == sizeof *in6 && in6->sin6_port != 0 &&
-		       IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-	}
-	return 0;
 }
 
 /* Is RLIMIT_FSIZE finite?  Asked when the queue is empty: a change
@@ -180,18 +94,6 @@ static int sigpipe_kills(void)
 	return E.sigpipe_kills;
 }
 
-/* How a write to f could fail where the program would see it: -1 if it
- * could (the call must not wait), else the signal that would kill the
- * process first (SIGPIPE, for a pipe or unix stream socket), or 0 for
- * none: a regular file's late errors (ENOSPC, EIO) are reported late
- * natively too. */
-static int failure_signal(const struct bc_fd *f)
-{
-	if (f->type == FT_FIFO || f->type == FT_STREAM)
-		return sigpipe_kills() ? SIGPIPE : -1;
-	return f->type == FT_REG && fsize_limited() ? -1 : 0;
-}
-
 /* Everything deferral needs, before the first call waits: armed (the
  * fatal signals' stand-ins in place, the memory mapped), the maps read
  * if a fork left them unknown, and nothing that turns deferral off. */
@@ -209,83 +111,12 @@ static int ready(void)
 	return !E.off;
 }
 
-/* Writes to a character device keep their boundaries (a tun device,
- * /dev/kmsg); a memory device (/dev/null) has none.  A pipe's writes of
- * up to PIPE_BUF bytes are atomic against its other writers: merged,
- * they must stay within it.  A unix stream socket sends a write in
- * pieces (skbs) of at most half its send buffer less 64 bytes, 2240 at
- * the smallest, and another writer's data may go between them: merged,
- * small writes must stay within one.  The most bytes one entry may
- * carry. */
-static long merge_max(const struct bc_fd *f)
-{
-	return f->type == FT_CHR ? 0 : f->type == FT_FIFO ? 4096 : f->type == FT_STREAM ? 2048 : 1L << 20;
-}
-
-/* Does a write of len bytes (a pwrite's at offset off) continue q, the
- * queue's last entry, of the same fd, prediction and failure signal, its
- * entry holding at most max bytes (merge_max)?  If
- * its data ends where the arena's free space begins (which will hold the
- * write's), the two fit in one entry and, for a pwrite, it ends at off in
- * the file.  Extended, q is the one call the flush issues, as if the
- * program had made it. */
-static inline __attribute__((__always_inline__))
-int continues(const struct bc_pend *q, long max, long off, long len)
-{
-	return E.used + len <= E.arena_size && (const char *)q->a[1] + q->a[2] == E.arena + E.used &&
-	       q->a[2] + len <= max && (q->pred != PRED_PWRITE || q->a[3] + q->a[2] == off);
-}
-
 /* The write's bytes, just copied to the arena's free space, join q. */
 static void append(struct bc_pend *q, long len)
 {
 	E.used += len;
 	q->a[2] += len;
 	q->want += len;
-}
-
-/* A data call's size as deferred: 1 to 8192 bytes, within BC_MAX_BYTES. */
-static int size_ok(long len)
-{
-	return len > 0 && len <= BC_SINGLE_MAX && len <= E.cfg.max_bytes;
-}
-
-/* A pwrite's offset: far ones may pass the file system's largest file. */
-static int offset_ok(long off)
-{
-	return off >= 0 && off < PWRITE_MAX;
-}
-
-/* How queue_data knows p->sig: from failure_signal (the call's failure
- * may kill, or not), or as the last entry's (the call is checked). */
-enum { KILLS_NOT, KILLS_MAY, KILLS_CHECKED = -1 };
-
-/* Whether a data call (a write, pwrite or send) on f may wait, by what is
- * known of f and of the process; sets the form it is queued in (p->nr,
- * p->pred).  *kills: its failure could kill (failure_signal decides). */
-static int data_fd_ok(long nr, struct bc_pend *p, struct bc_fd *f, int *kills)
-{
-	int send = nr == SYS_sendto || nr == SYS_sendmsg;
-
-	if (p->pred == PRED_PWRITE) {
-		p->nr = SYS_pwrite64;
-		return f->type == FT_REG && writable(f) && !mapped(p->fd, f) && (*kills = KILLS_MAY);
-	}
-	if (send && f->type == FT_DGRAM) {
-		p->nr = SYS_sendto;
-		p->pred = PRED_SEND;
-		return !(f->flags & O_NONBLOCK) && !E.threaded;
-	}
-	p->nr = SYS_write;
-	if (send && f->type != FT_STREAM)
-		return 0;
-	if (f->type != FT_REG && f->type != FT_FIFO && f->type != FT_STREAM &&
-	    f->type != FT_CHR && f->type != FT_MEMDEV)
-		return 0;
-	if ((E.threaded && !never_blocks(f)) || (f->type == FT_REG && mapped(p->fd, f)))
-		return 0;
-	return writable(f) && (!(f->flags & O_NONBLOCK) || f->type == FT_REG) &&
-	       (*kills = KILLS_MAY);
 }
 
 /* Does write nr on fd come right after the queue's last entry, made or
@@ -296,7 +127,7 @@ static int data_fd_ok(long nr, struct bc_pend *p, struct bc_fd *f, int *kills)
  * thread's start, which that thread's first call may tell unlocked. */
 static inline __attribute__((__always_inline__)) int checked(long nr, int fd)
 {
-	return E.ok_nr == nr && E.ok_fd == fd && (!E.threaded || never_blocks(&E.fd[fd]));
+	return E.ok_nr == nr && E.ok_fd == fd && (!E.threaded || __bc_never_blocks(&E.fd[fd]));
 }
 
 /* Call p, its arguments copied, becomes the queue's last entry.
@@ -325,8 +156,8 @@ static void push(const struct bc_pend *p, int net_asked)
 /* A call queued, or merged into the last entry: counted, its result
  * given, and the bounds kept (flushed at).  entries: it may have added
  * an entry, or a close; merged's cannot, and the push that reached
- * either bound flushed, so only the bytes' is left to it.  1. */
-static inline __attribute__((__always_inline__)) int queued(long want, long *res, int entries)
+ * either bound flushed, so only the bytes' is left to it. */
+static inline __attribute__((__always_inline__)) void queued(long want, long *res, int entries)
 {
 	E.ncalls++;
 	E.n.deferred++;
@@ -337,175 +168,127 @@ static inline __attribute__((__always_inline__)) int queued(long want, long *res
 		__bc_run_queue_for(FL_BYTES, -1);
 	else if (entries && E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
 		__bc_run_queue_for(FL_CLOSES, -1);
-	return 1;
 }
 
-/* Data call nr (its form p->nr, p->pred set) with its bytes copied into
- * the arena: merged into the last entry it continues, or pushed.  kills:
- * a KILLS_*.  1 if queued. */
-static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[6], int kills,
-		      long *res)
+/* What a decision about call nr of class c sees (decide.h), its facts
+ * known where that costs nothing. */
+static void see(struct bc_view *v, long nr, struct bc_class c, const long a[6])
 {
-	const struct iovec *iov = NULL;
-	const void *buf = NULL, *name = NULL;
-	long len = -1, namelen = 0, cnt = 0;
-	struct bc_pend *q;
-	char *to;
-	int sig;
+	int fd = c.fdarg >= 0 ? (int)a[c.fdarg] : -1;
 
-	if (nr == SYS_write || nr == SYS_pwrite64) {
-		buf = (const void *)a[1], len = a[2];
-	} else if (nr == SYS_writev || nr == SYS_pwritev) {
-		iov = (const struct iovec *)a[1], cnt = a[2];
-	} else if (nr == SYS_sendto) {
-		if (a[3] || (p->pred != PRED_SEND && a[4]))
-			return 0;
-		buf = (const void *)a[1], len = a[2];
-		name = (const void *)a[4], namelen = a[5];
-	} else {
-		const struct msghdr *m = (const struct msghdr *)a[1];
-		if (a[2] || !m || m->msg_controllen || (p->pred != PRED_SEND && m->msg_name))
-			return 0;
-		iov = m->msg_iov, cnt = m->msg_iovlen;
-		name = m->msg_name, namelen = m->msg_namelen;
+	v->nr = nr, v->a = a, v->pred = c.pred, v->fdarg = c.fdarg;
+	v->checked = fd >= 0 && fd < BC_FD_MAX && checked(nr, fd);
+	v->f = v->checked ? &E.fd[fd] : NULL;
+	v->f_asked = v->checked;
+	v->last = E.npend ? &E.q[E.npend - 1] : NULL;
+	v->arena = E.arena, v->used = E.used, v->size = E.arena_size;
+	v->off = E.off, v->threaded = E.threaded;
+	v->relaxed = E.cfg.relaxed, v->close_ok = E.cfg.close_ok, v->max_bytes = E.cfg.max_bytes;
+	v->nmapped = E.nmapped, v->many_mapped = E.many_mapped, v->mapped = E.mapped;
+	/* What ready() would find without doing anything. */
+	v->ready = E.armed && E.owner && !E.filter_unknown && !E.maps_unknown ? !E.off : -1;
+	v->euid = E.euid;
+	/* What sigpipe_kills() and fsize_limited() would answer unasked. */
+	v->sigpipe_kills = E.npend && !E.threaded ? E.sigpipe_kills : -1;
+	v->fsize_limited = E.npend ? E.fsize_limited : -1;
+	v->inflight = v->net = -1;
+}
+
+/* Learn the fact a decision asked for (V_ASK_*).  *net_asked: the net
+ * was asked about this batch. */
+static void ask(int what, struct bc_view *v, int *net_asked)
+{
+	switch (what) {
+	case V_ASK_FD:
+		/* A close is worth no probe: it saves one call. */
+		v->f = __bc_fd_for_defer(v->a[v->fdarg], v->pred != PRED_CLOSE);
+		v->f_asked = 1;
+		break;
+	case V_ASK_READY:
+		/* Arming maps the arena, with nothing queued yet. */
+		v->ready = ready();
+		v->off = E.off;
+		v->arena = E.arena, v->used = E.used, v->size = E.arena_size;
+		break;
+	case V_ASK_EUID:
+		if (E.euid < 0)
+			E.euid = __bc_raw6(SYS_geteuid, 0, 0, 0, 0, 0, 0);
+		v->euid = E.euid;
+		break;
+	case V_ASK_SIGPIPE:
+		v->sigpipe_kills = sigpipe_kills();
+		break;
+	case V_ASK_FSIZE:
+		v->fsize_limited = fsize_limited();
+		break;
+	case V_ASK_INFLIGHT:
+		v->inflight = __bc_inflight_for(v->a[v->fdarg], v->f) != 0;
+		break;
+	case V_ASK_NET:
+		v->net = E.busy ? __bc_sud_blocks() : (*net_asked = 1, __bc_sud_batch());
+		break;
 	}
-	if (p->pred == PRED_PWRITE) {
-		if (!offset_ok(a[3]))
-			return 0;
-		p->a[3] = a[3];
-	}
-	/* A stream's write has no destination (a null one's length aside). */
-	if (p->pred != PRED_SEND)
-		namelen = 0;
-	else if (!inet_destination(f, name, namelen))
-		return 0;
-	if (iov && (len = iov_total(iov, cnt)) < 0)
-		return 0;
-	if (!size_ok(len) || (!iov && !buf))
-		return 0;
-	if (kills >= 0) {
-		if (!ready())
-			return 0;
-		/* Only once armed: the stand-in at SIGPIPE's or SIGXFSZ's default. */
-		if (kills && (sig = failure_signal(f)) < 0)
-			return 0;
-		p->sig = kills ? sig : 0;
-	}
-	q = E.npend ? &E.q[E.npend - 1] : NULL;
-	if (q && (q->pred != p->pred || q->fd != p->fd || q->sig != p->sig ||
-		  (p->pred != PRED_WRITE && p->pred != PRED_PWRITE) || !continues(q, merge_max(f), p->a[3], len)))
-		q = NULL;
-	to = q ? E.arena + E.used : room(len + namelen, 1);
-	if (iov)
-		gather(to, iov, cnt);
+}
+
+/* Data call nr decided (V_DEFER or V_MERGE, its plan o): its bytes copied
+ * into the arena, the last entry extended or a new one pushed.  Its
+ * verdict, or WHY_OWED if a flush for room made an error the call must
+ * report. */
+static int queue_data(int verdict, long nr, struct bc_plan *o, long *res)
+{
+	struct bc_pend *p = &o->p;
+	char *to = verdict == V_MERGE ? E.arena + E.used : room(o->len + o->namelen, 1);
+
+	if (o->iov)
+		gather(to, o->iov, o->cnt);
 	else
-		__builtin_memcpy(to, buf, len);
-	if (q) {
-		append(q, len);
+		__builtin_memcpy(to, o->buf, o->len);
+	if (verdict == V_MERGE) {
+		append(&E.q[E.npend - 1], o->len);
 	} else {
-		if (f->err)
-			return 0;  /* a flush for room made an error this call must report */
+		if (E.fd[p->fd].err)
+			return WHY_OWED;
 		p->a[0] = p->fd;
 		p->a[1] = (long)to;
-		p->a[2] = len;
-		if (namelen) {
-			__builtin_memcpy(to + len, name, namelen);
-			p->a[4] = (long)(to + len);
-			p->a[5] = namelen;
+		p->a[2] = o->len;
+		if (o->namelen) {
+			__builtin_memcpy(to + o->len, o->name, o->namelen);
+			p->a[4] = (long)(to + o->len);
+			p->a[5] = o->namelen;
 		}
-		p->want = len;
+		p->want = o->len;
 		push(p, 0);
 	}
 	if (p->pred == PRED_WRITE || p->pred == PRED_PWRITE) {
 		__atomic_store_n(&E.ok_nr, nr, __ATOMIC_RELAXED);
 		E.ok_fd = p->fd;
-		E.ok_max = merge_max(f);
+		E.ok_max = o->max;
 		E.ok_count = __bc_why_counter(nr);
 	}
-	return queued(len, res, 1);
+	queued(o->len, res, 1);
+	return verdict;
 }
 
-/* defer's work: 1 if queued. */
-static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
+/* Any other call decided to be deferred: its entry pushed. */
+static int queue_call(struct bc_plan *o, long *res, int net_asked)
 {
-	struct bc_pend p = { .nr = nr, .pred = c.pred, .fd = -1 };
-	struct bc_fd *f = NULL;
-	int kills = KILLS_NOT, net_asked = 0;
+	struct bc_pend *p = &o->p;
 	char *to;
 
-	if (c.pred == PRED_ADVISE) {
-		if ((a[0] & 4095) || a[1] < 0 || (unsigned long)a[2] > MADV_WILLNEED)
-			return 0;
-		if (!ready())
-			return 0;
-		for (int i = 0; i < 3; i++)
-			p.a[i] = a[i];
-		goto queue;
+	if (p->nr == SYS_utimensat && p->a[2]) {
+		to = room(2 * sizeof(struct timespec), 8);
+		__builtin_memcpy(to, (const void *)p->a[2], 2 * sizeof(struct timespec));
+		p->a[2] = (long)to;
 	}
-	p.fd = a[c.fdarg];
-	if (p.fd < 0 || p.fd >= BC_FD_MAX)
-		return 0;
-	if (checked(nr, p.fd)) {
-		const struct bc_pend *q = &E.q[E.npend - 1];
-		p.nr = q->nr, p.pred = q->pred, p.sig = q->sig;
-		return queue_data(nr, &p, &E.fd[p.fd], a, KILLS_CHECKED, res);
-	}
-	/* A close is worth no probe: it saves one call. */
-	if (!(f = __bc_fd_for_defer(p.fd, c.pred != PRED_CLOSE)) || f->closing)
-		return 0;
-	switch (c.pred) {
-	case PRED_WRITE:
-	case PRED_PWRITE:
-		return data_fd_ok(nr, &p, f, &kills) && queue_data(nr, &p, f, a, kills, res);
-	case PRED_META:
-		if (nr == SYS_fadvise64) {
-			if (f->type != FT_REG || a[1] < 0 || a[2] < 0 ||
-			    (unsigned long)a[3] > 5)
-				return 0;
-		} else if (nr == SYS_utimensat) {
-			if (a[3] || !time_ok((const struct timespec *)a[2]) ||
-			    !meta_ok(f, a[2] != 0))
-				return 0;
-		} else if (!meta_ok(f, nr == SYS_fchown)) {
-			return 0;
-		}
-		if (!ready())
-			return 0;
-		for (int i = 0; i < 6; i++)
-			p.a[i] = a[i];
-		if (nr == SYS_utimensat && a[2]) {
-			to = room(2 * sizeof(struct timespec), 8);
-			__builtin_memcpy(to, (const void *)a[2], 2 * sizeof(struct timespec));
-			p.a[2] = (long)to;
-		}
-		goto queue;
-	case PRED_CLOSE:
-		/* A close reports what its fd's pending calls did: it waits
-		 * for them, it cannot be answered before them.  Relaxed, it
-		 * does not report what they did to a regular file (counted),
-		 * where only a full or failing disk makes them fail; a pipe's
-		 * or socket's EPIPE it still reports. */
-		if ((f->npend || __bc_inflight_for(p.fd, f)) &&
-		    !(E.cfg.relaxed && never_blocks(f)))
-			return 0;
-		if (!ready())
-			return 0;
-		/* On glibc, only while the net catches the calls that use an
-		 * fd number unseen (fchdir, isatty...): they find it closed. */
-		if (!E.cfg.close_ok && !(E.busy ? __bc_sud_blocks() : (net_asked = 1, __bc_sud_batch())))
-			return 0;
-		p.a[0] = p.fd;
-		f->closing = 1;
+	if (p->fd >= 0 && E.fd[p->fd].err)
+		return WHY_OWED;
+	if (p->pred == PRED_CLOSE) {
+		E.fd[p->fd].closing = 1;
 		E.queued_closes++;
-		goto queue;
-	default:
-		return 0;
 	}
-queue:
-	if (p.fd >= 0 && E.fd[p.fd].err)
-		return 0;  /* a flush for room made an error this call must report */
-	push(&p, net_asked);
-	return queued(p.want, res, 1);
+	push(p, net_asked);
+	queued(p->want, res, 1);
+	return V_DEFER;
 }
 
 /* Deferral only pays when calls wait: every TRY_WINDOW calls that could
@@ -527,27 +310,34 @@ static inline __attribute__((__always_inline__)) void tried(int queued)
 	E.win_tries = 0;
 }
 
-/* Check that call nr can be predicted from what is known of its fd, copy
- * what it points to, and queue it.  Lock held.  1 if queued (*res set). */
+/* Call nr of class c: decided (decide.h) from what the engine knows, the
+ * facts the decision asks for learned, and queued if it may wait.  Lock
+ * held.  V_DEFER or V_MERGE if queued (*res set), else why not. */
 static int defer(long nr, struct bc_class c, const long a[6], long *res)
 {
-	if (E.hold || E.off || !__bc_on)
-		return 0;
-	if (E.backoff) {
+	struct bc_view v;
+	struct bc_plan o;
+	int why = __bc_decide_engine(__bc_on && !E.hold, E.off, E.backoff), net_asked = 0;
+
+	if (why == WHY_BACKOFF) {
 		/* Nothing pending, nothing owed: the engine steps aside until
 		 * the spell ends (__bc_idle_tick). */
 		if (!E.busy && !E.any_owed)
 			__atomic_store_n(&__bc_idle, 1, __ATOMIC_RELEASE);
 		E.backoff--;
-		return 0;
 	}
-	if (!queue_call(nr, c, a, res)) {
-		tried(0);
-		return 0;
-	}
-	tried(1);
-	return 1;
+	if (why != V_DEFER)
+		return why;
+	see(&v, nr, c, a);
+	while ((why = __bc_decide(&v, &o)) >= V_ASK)
+		ask(why, &v, &net_asked);
+	if (why >= WHY_N)
+		why = c.pred == PRED_WRITE || c.pred == PRED_PWRITE ? queue_data(why, nr, &o, res) :
+		      queue_call(&o, res, net_asked);
+	tried(why >= WHY_N);
+	return why;
 }
+
 /* A write or pwrite64 continuing the queue's last entry under the checks
  * it passed (checked): merged into it as defer() would, nothing but its
  * own arguments looked at (the verdict implies no exec under way,
@@ -559,12 +349,14 @@ int merged(long nr, long fd, long buf, long len, long off, long *res)
 	struct bc_pend *q;
 	int done = 0;
 
-	if ((nr != SYS_write && nr != SYS_pwrite64) || __bc_tls.in_handler || !buf || !size_ok(len))
+	if ((nr != SYS_write && nr != SYS_pwrite64) || __bc_tls.in_handler || !buf ||
+	    !__bc_size_ok(len, E.cfg.max_bytes))
 		return 0;
 	__bc_lock();
 	/* checked: the last entry is this fd's, made by this call. */
 	q = &E.q[E.npend ? E.npend - 1 : 0];
-	if (checked(nr, fd) && (nr == SYS_write || offset_ok(off)) && continues(q, E.ok_max, off, len)) {
+	if (checked(nr, fd) && (nr == SYS_write || __bc_offset_ok(off)) &&
+	    __bc_continues(q, E.arena, E.used, E.arena_size, E.ok_max, off, len)) {
 		__builtin_memcpy(E.arena + E.used, (const void *)buf, len);
 		append(q, len);
 		queued(len, res, 0);
@@ -774,18 +566,16 @@ __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 		c.dep = DEP_ALL;
 	if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
 		done = owed(nr, fd, res);
-	/* A close may wait only where every use of an fd number is seen, or
-	 * caught by the net (queue_call): a call unseen (glibc's fchdir,
-	 * isatty...) would find it open. */
-	if (!done && c.pred && E.cfg.max_delay_us &&
-	    (c.pred != PRED_CLOSE || E.cfg.close_ok || E.cfg.sud)) {
-		__bc_lock();
-		unsigned backoff = E.backoff;
-		done = defer(nr, c, a, res);
-		__bc_why_note(nr, c, a, done, backoff, 1);
-		__bc_unlock();
-	} else if (!done && c.pred) {
-		__bc_why_note(nr, c, a, 0, 0, 0);
+	if (!done && c.pred) {
+		int why = __bc_decide_config(c.pred, E.cfg.max_delay_us, E.cfg.close_ok, E.cfg.sud);
+		if (why == V_DEFER) {
+			__bc_lock();
+			done = (why = defer(nr, c, a, res)) >= WHY_N;
+			__bc_why_note(nr, why, 1);
+			__bc_unlock();
+		} else {
+			__bc_why_note(nr, why, 0);
+		}
 	}
 	if (!done) {
 		depend(nr, c, a);

@@ -11,29 +11,18 @@
 #include "bc.h"
 #include "classes.h"
 #include "env.h"
+#include "known.h"
 #include "stats.h"
 #include "why.h"
 
 #define hidden __attribute__((__visibility__("hidden")))
 
-#define BC_FD_MAX     1024   /* fds tracked; calls on higher ones go direct */
 #define BC_QUEUE_MAX  1024   /* pending calls */
-#define BC_SINGLE_MAX 8192   /* a bigger write flushes and goes direct */
 #define BC_NR_MAX     512    /* syscall numbers classified and counted */
 #define BC_TARGETS_MAX 16    /* distinct fds with pending calls, tracked */
 #define BC_MAPPED_MAX 64     /* files mapped, tracked (glibc maps a dozen locale files) */
 #define BC_NBATCH     4      /* batches flushed and not yet reaped */
 #define BC_CLOSES_MAX 64     /* relaxed: closes a queue holds before it goes */
-#define PWRITE_MAX (1L << 31) /* pwrites below it: under every file system's
-				largest file (ext2 with 1 KiB blocks: 16 GiB) */
-
-/* Why a process defers nothing any more (bc_engine.off). */
-enum {
-	BC_OFF_SECCOMP = 1, /* a seccomp filter may make any call fail */
-	BC_OFF_SHARED = 2,  /* it shares writable memory with another process:
-			       a store there can say "done" with no call */
-	BC_OFF_NOMEM = 4,   /* the queue's memory could not be mapped */
-};
 
 enum bc_flush_reason {
 	FL_DEP,      /* a dependency point */
@@ -49,52 +38,6 @@ enum bc_flush_reason {
 	FL_CLOSES,   /* relaxed: BC_CLOSES_MAX closes queued (fds held open) */
 	FL_UNSEEN,   /* a call made past the engine, caught by the net (sud.c) */
 	FL_NREASONS
-};
-
-/* What the engine knows of an fd, learned once and kept until the fd
- * number can mean something else. */
-enum bc_ftype {
-	FT_UNKNOWN,
-	FT_FILE,    /* opened by a path outside /dev and /proc, its flags
-		       known, not probed: nothing waits on it until a probe
-		       says what it is and on which file system */
-	FT_REG,     /* a regular file on a file system that holds data */
-	FT_DIR, FT_FIFO,
-	FT_STREAM,  /* a unix stream socket (a TCP write may fail with ECONNRESET) */
-	FT_DGRAM,
-	FT_MEMDEV,  /* a memory device (/dev/null, /dev/zero...): never blocks */
-	FT_CHR, FT_TTY,
-	FT_OTHER    /* anything else, and every file of a pseudo file system
-		       (proc, sysfs, cgroup...): a write there is a command */
-};
-
-struct bc_fd {
-	uint32_t gen;       /* valid while equal to the engine's fdgen */
-	uint8_t type;       /* enum bc_ftype */
-	uint8_t known_id;   /* dev and ino are known */
-	uint8_t closing;    /* a close of it is pending */
-	uint8_t uses;       /* deferrable calls on it while not known */
-	int32_t flags;      /* open flags, as F_GETFL reports them */
-	int64_t uid;        /* owner, or -1 if not known */
-	int domain;         /* a socket's address family (SO_DOMAIN) */
-	uint64_t dev, ino;
-	uint32_t npend;     /* entries on it in the queue */
-	uint32_t last_seq;  /* the newest batch with calls on it */
-	uint32_t close_seq; /* the batch with its pending close */
-	uint32_t epoch;     /* bumped whenever the number may name another file */
-	uint64_t clear;     /* the engine's obs_gen when nothing pending or in
-			       flight touched its file: an observer passes */
-	int err;            /* a misprediction's errno owed to its next call */
-};
-
-/* A deferred call: its arguments point into the engine's arena. */
-struct bc_pend {
-	uint16_t nr;
-	uint8_t pred;       /* enum bc_pred */
-	uint8_t sig;        /* the signal its failure kills with, or 0 */
-	int fd;
-	long a[6];
-	long want;          /* the result the program was given */
 };
 
 /* Who runs a flushed call: the flushing thread through bc_exec, the
@@ -203,7 +146,7 @@ struct bc_engine {
 	unsigned nmapped;   /* files mapped shared, in mapped[]: their data is
 			       seen without a call, so writes to them go direct */
 	int many_mapped;    /* more than BC_MAPPED_MAX, or one not identified */
-	struct { uint64_t dev, ino; } mapped[BC_MAPPED_MAX];
+	struct bc_file_id mapped[BC_MAPPED_MAX];
 	unsigned win_flushes, win_deferred, win_saved; /* the backoff's window */
 	unsigned win_tries; /* its window of calls that could wait: how many
 			       in the low 16 bits, how many of them were

@@ -1,12 +1,5 @@
-/* Why a call that looked deferrable was not deferred.  Worked out after
- * defer() said no, from the state it looked at (nothing is probed here):
- * the first condition that holds, in about the order defer() checks them,
- * so that defer() itself stays a chain of plain returns.  A call none of
- * the conditions explains counts as "arguments". */
-#include <fcntl.h>
-#include <sys/syscall.h>
-#include <sys/uio.h>
-
+/* Per deferrable syscall: its calls deferred, and those not by the reason
+ * the decision that refused them gave (decide.h), for the report. */
 #include "engine.h"
 #include "why.h"
 
@@ -22,145 +15,6 @@ static const char *const why_name[WHY_N] = {
 	[WHY_SIZE] = "size", [WHY_PENDING] = "calls_pending", [WHY_IDENTITY] = "identity",
 	[WHY_ARGS] = "arguments",
 };
-
-static int writable(const struct bc_fd *f)
-{
-	return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & (O_DIRECT | O_PATH));
-}
-
-/* Its file is mapped, as far as the engine knows without a probe. */
-static int mapped(const struct bc_fd *f)
-{
-	if (E.many_mapped || (E.nmapped && !f->known_id))
-		return 1;
-	for (unsigned i = 0; i < E.nmapped; i++)
-		if (E.mapped[i].dev == f->dev && E.mapped[i].ino == f->ino)
-			return 1;
-	return 0;
-}
-
-/* A write's bytes, or -1 if its iovecs are not what defer() takes. */
-static long size(long nr, const long a[6])
-{
-	const struct iovec *iov = (const struct iovec *)a[1];
-	long sum = 0;
-
-	if (nr == SYS_write || nr == SYS_pwrite64)
-		return a[2];
-	if (nr != SYS_writev && nr != SYS_pwritev)
-		return -1;
-	if (a[2] < 0 || a[2] > 1024 || (a[2] && !iov))
-		return -1;
-	for (long i = 0; i < a[2]; i++) {
-		if ((long)iov[i].iov_len < 0 || (iov[i].iov_len && !iov[i].iov_base))
-			return -1;
-		sum += iov[i].iov_len;
-		if (sum > BC_SINGLE_MAX)
-			break;
-	}
-	return sum;
-}
-
-static enum bc_why_reason size_or_args(long nr, const long a[6], int fd)
-{
-	long n = size(nr, a);
-
-	if (n == 0 || n > BC_SINGLE_MAX || n > E.cfg.max_bytes)
-		return WHY_SIZE;
-	return fd >= 0 && E.fd[fd].err ? WHY_OWED : WHY_ARGS;
-}
-
-static enum bc_why_reason why_write(long nr, const struct bc_fd *f, const long a[6], int fd)
-{
-	int send = nr == SYS_sendto || nr == SYS_sendmsg;
-
-	if (send && f->type == FT_DGRAM)
-		return f->flags & O_NONBLOCK ? WHY_OPEN_MODE : E.threaded ? WHY_THREADS : WHY_ARGS;
-	if (f->type == FT_TTY)
-		return WHY_TTY;
-	if ((send && f->type != FT_STREAM) ||
-	    (f->type != FT_REG && f->type != FT_FIFO && f->type != FT_STREAM &&
-	     f->type != FT_CHR && f->type != FT_MEMDEV))
-		return WHY_KIND;
-	if (E.threaded && f->type != FT_REG && f->type != FT_MEMDEV)
-		return WHY_THREADS;
-	if (f->type == FT_REG && mapped(f))
-		return WHY_MAPPED;
-	if (!writable(f) || ((f->flags & O_NONBLOCK) && f->type != FT_REG))
-		return WHY_OPEN_MODE;
-	if ((f->type == FT_FIFO || f->type == FT_STREAM) && !E.sigpipe_kills)
-		return WHY_SIGPIPE;
-	if (f->type == FT_REG && E.fsize_limited)
-		return WHY_FSIZE;
-	return send ? WHY_ARGS : size_or_args(nr, a, fd);
-}
-
-static enum bc_why_reason why_pwrite(long nr, const struct bc_fd *f, const long a[6], int fd)
-{
-	if (f->type == FT_TTY)
-		return WHY_TTY;
-	if (f->type != FT_REG)
-		return WHY_KIND;
-	if (!writable(f))
-		return WHY_OPEN_MODE;
-	if (a[3] < 0 || a[3] >= PWRITE_MAX)
-		return WHY_ARGS;
-	if (mapped(f))
-		return WHY_MAPPED;
-	if (E.fsize_limited)
-		return WHY_FSIZE;
-	return size_or_args(nr, a, fd);
-}
-
-static enum bc_why_reason why_meta(long nr, const struct bc_fd *f)
-{
-	if (f->type != FT_REG)
-		return f->type == FT_TTY ? WHY_TTY : WHY_KIND;
-	if (nr == SYS_fadvise64)
-		return WHY_ARGS;
-	if (!writable(f))
-		return WHY_OPEN_MODE;
-	return WHY_IDENTITY;
-}
-
-static enum bc_why_reason why(long nr, struct bc_class c, const long a[6], unsigned backoff)
-{
-	const struct bc_fd *f;
-	int fd;
-
-	if (!E.cfg.max_delay_us)
-		return WHY_NO_DELAY;
-	/* glibc: a close waits only in a batch the net blocks (sud.c). */
-	if (c.pred == PRED_CLOSE && !E.cfg.close_ok && !__bc_sud_blocks())
-		return WHY_FDS_UNSEEN;
-	if (E.hold || !__bc_on)
-		return WHY_EXEC;
-	if (E.off)
-		return E.off & BC_OFF_SHARED ? WHY_SHARED : WHY_SECCOMP;
-	if (backoff)
-		return WHY_BACKOFF;
-	if (c.pred == PRED_ADVISE || c.fdarg < 0)
-		return WHY_ARGS;
-	fd = a[c.fdarg];
-	if (fd < 0 || fd >= BC_FD_MAX)
-		return WHY_HIGH_FD;
-	f = &E.fd[fd];
-	if (f->gen != E.fdgen || f->type == FT_UNKNOWN || f->type == FT_FILE)
-		return WHY_FIRST_USE;
-	if (f->closing)
-		return WHY_CLOSING;
-	switch (c.pred) {
-	case PRED_WRITE:
-		return why_write(nr, f, a, fd);
-	case PRED_PWRITE:
-		return why_pwrite(nr, f, a, fd);
-	case PRED_META:
-		return why_meta(nr, f);
-	case PRED_CLOSE:
-		return f->err ? WHY_OWED : WHY_PENDING;
-	}
-	return WHY_ARGS;
-}
 
 /* Syscall nr's slot in the counts, taken on first use; -1 if they are
  * all taken.  Its index is kept by number (1 + slot), so that a deferred
@@ -191,8 +45,7 @@ static int slot(long nr)
 	return i;
 }
 
-hidden void __bc_why_note(long nr, struct bc_class c, const long a[6], int done,
-			  unsigned backoff, int locked)
+hidden void __bc_why_note(long nr, int why, int locked)
 {
 	struct bc_why_counts *w = &E.n.why;
 	uint64_t *n;
@@ -200,7 +53,7 @@ hidden void __bc_why_note(long nr, struct bc_class c, const long a[6], int done,
 
 	if (nr <= 0 || nr >= BC_NR_MAX || (i = slot(nr)) < 0)
 		return;
-	n = done ? &w->s[i].deferred : &w->s[i].why[why(nr, c, a, backoff)];
+	n = why >= WHY_N ? &w->s[i].deferred : &w->s[i].why[why];
 	if (locked)
 		++*n;
 	else

@@ -6,22 +6,21 @@
 
 #include <stdint.h>
 
-#include "classes.h"
-
 #define hidden __attribute__((__visibility__("hidden")))
 
-/* Why a call of a deferrable class went direct: the first of these that
- * holds, checked in about the order defer() checks them. */
+/* Why a call of a deferrable class went direct: the reason the decision
+ * that refused it gave (decide.h). */
 enum bc_why_reason {
 	WHY_NO_DELAY,   /* BC_MAX_DELAY_US=0 */
 	WHY_FDS_UNSEEN, /* a close where libc's own fd uses are not seen (glibc) */
 	WHY_EXEC,       /* an exec is under way */
 	WHY_SHARED,     /* the process shares writable memory */
-	WHY_SECCOMP,    /* under a seccomp filter */
+	WHY_SECCOMP,    /* under a seccomp filter (or no memory for the queue) */
 	WHY_BACKOFF,    /* backing off: deferring did not pay */
 	WHY_HIGH_FD,    /* fd outside 0..1023 */
-	WHY_FIRST_USE,  /* fd not known yet (an fd is probed on its second use) */
-	WHY_OWED,       /* an error is owed to the fd */
+	WHY_FIRST_USE,  /* fd not known yet (an fd is probed on its second use),
+			   or not open */
+	WHY_OWED,       /* a flush for room owed the fd an error */
 	WHY_CLOSING,    /* the fd's close is pending */
 	WHY_TTY,        /* a terminal */
 	WHY_KIND,       /* a file of another kind (pseudo file system, TCP,
@@ -48,11 +47,10 @@ struct bc_why_counts {
 	} s[BC_WHY_SLOTS];
 };
 
-/* Call nr of class c was deferred (done) or not; backoff: the engine's
- * backoff count before defer() ran.  locked: the engine's lock is held
- * (else the counts are bumped atomically). */
-hidden void __bc_why_note(long nr, struct bc_class c, const long a[6], int done,
-			  unsigned backoff, int locked);
+/* Call nr went direct for reason why (a WHY_*), or was deferred (why
+ * WHY_N or above).  locked: the engine's lock is held (else the counts
+ * are bumped atomically). */
+hidden void __bc_why_note(long nr, int why, int locked);
 /* The count of call nr's deferrals, bumped under the engine's lock. */
 hidden uint64_t *__bc_why_counter(long nr);
 /* The report's "deferred_by_syscall" and "not_deferred" fields. */
