@@ -18,7 +18,7 @@
 
 hidden struct bc_engine __bc_e;
 
-_Static_assert(offsetof(struct bc_engine, busy) == 4, "tramp.S reads __bc_e.busy at +4");
+_Static_assert(offsetof(struct bc_engine, busy) == 0, "tramp.S reads __bc_e.busy at +0");
 hidden int __bc_on start_data;
 hidden int __bc_idle start_data;
 hidden __thread struct bc_tls __bc_tls;

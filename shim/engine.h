@@ -11,6 +11,7 @@
 #include "bc.h"
 #include "classes.h"
 #include "env.h"
+#include "lock.h"
 #include "stats.h"
 #include "why.h"
 
@@ -139,7 +140,6 @@ struct bc_counters {
 struct bc_batch;
 
 struct bc_engine {
-	int lock;           /* futex word: 0 free, 1 held, 2 held and waited for */
 	uint32_t busy;      /* queued calls plus batches not reaped; read
 			       without the lock as a hint */
 	uint32_t npend;     /* entries in the queue */
@@ -607,27 +607,6 @@ hidden void __bc_executor_forget(void);
 hidden void __bc_executor_retire(void);
 /* On the executor thread: it has been retired and must return. */
 hidden int __bc_executor_retired(void);
-/* A raw thread of the engine: two slots of a stack, a TLS block and the
- * word the kernel clears once the thread is off that stack
- * (CLONE_CHILD_CLEARTID), so that a retired thread's stack is reused
- * only once it is gone. */
-struct bc_raw_slot {
-	char *stack;
-	int running;
-	uint64_t tls[8] __attribute__((__aligned__(64)));
-};
-struct bc_raw_thread {
-	struct bc_raw_slot slot[2];
-	unsigned cur;
-};
-/* Start fn on raw thread t's current slot; its tid or -errno. */
-hidden long __bc_raw_thread(struct bc_raw_thread *t, void (*fn)(void));
-/* t's thread was told to end and is not waited for: the next one runs
- * on the other slot. */
-hidden void __bc_raw_thread_retired(struct bc_raw_thread *t);
-/* Wait until t's thread has ended. */
-hidden void __bc_raw_thread_join(struct bc_raw_thread *t);
-
 /* The executor settings: BC_LEVEL, BC_EXECUTOR, and BC_PROFILE's profile
  * loaded into cfg.exec (said on stderr if refused); the XDG default's
  * directory is only noted, into cfg.profile_later.  Called at start. */
@@ -642,27 +621,10 @@ hidden const char *__bc_class_name(int pred);
 /* io_uring for the report: "unused", "ok" or "unavailable: why". */
 hidden const char *__bc_uring_state(void);
 
-/* The lock's ways when taken or waited for (timer.c). */
-hidden void __bc_lock_wait(void);
-hidden void __bc_unlock_wake(void);
-/* The process-wide lock; not recursive.  Its free case inline: taken on
- * every merged write. */
+/* The process-wide lock (lock.h), taken by a program thread. */
 static inline void __bc_lock(void)
 {
-	int c = 0;
-
-	if (!__atomic_compare_exchange_n(&__bc_e.lock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-		__bc_lock_wait();
-}
-/* The lock if it is free now; nonzero if taken. */
-hidden int __bc_trylock(void);
-/* The lock, waiting at most about 50 ms: an exit or a fatal signal must
- * not wait for a flush blocked on a full pipe.  Nonzero if taken. */
-hidden int __bc_lock_briefly(void);
-static inline void __bc_unlock(void)
-{
-	if (__atomic_exchange_n(&__bc_e.lock, 0, __ATOMIC_RELEASE) == 2)
-		__bc_unlock_wake();
+	__bc_lock_as(&__bc_tls.blocked);
 }
 /* Start the timer thread if this process has none; lock held. */
 hidden void __bc_timer_need(void);

@@ -9,6 +9,7 @@
 
 #include "engine.h"
 #include "raw.h"
+#include "thread.h"
 
 #define E __bc_e
 
@@ -41,7 +42,7 @@ hidden void __bc_executor_forget(void)
 	if (!exec_pid)
 		return;
 	exec_pid = 0;
-	executor.slot[executor.cur].running = 0;  /* the parent's thread */
+	__bc_raw_thread_forget(&executor);
 }
 
 hidden void __bc_executor_retire(void)

@@ -419,10 +419,8 @@ hidden void __bc_engine_synccall(int begin)
  * copies) as few of the parent's pages as it can. */
 hidden void __bc_engine_child(void)
 {
-	int locked = E.lock;
+	int locked = __bc_lock_child();
 
-	if (locked)
-		E.lock = 0;
 	if (E.armed) {
 		__bc_batches_child(locked);
 		__bc_timer_forget();
