@@ -13,6 +13,7 @@
 #include <sys/uio.h>
 
 #include "engine.h"
+#include "executor.h"
 #include "raw.h"
 #include "stats.h"
 

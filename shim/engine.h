@@ -594,19 +594,6 @@ hidden void __bc_batches_child(int locked);
 /* Map the batches; 0 or -errno. */
 hidden int __bc_batches_start(void);
 
-/* The executor thread: start it if this process has none.  Lock held.
- * 0, or -errno if it cannot run (the batch then runs where flushed). */
-hidden int __bc_executor_kick(void);
-/* Run the batches handed over, in order, until told to end (executor.c
- * calls it; flush.c defines it).  Returns when retired. */
-hidden void __bc_executor_main(void);
-/* The executor thread is gone (a fork child). */
-hidden void __bc_executor_forget(void);
-/* The executor thread must end (credentials changed): waited for, so
- * that no batch is left to a thread that is gone.  Lock held. */
-hidden void __bc_executor_retire(void);
-/* On the executor thread: it has been retired and must return. */
-hidden int __bc_executor_retired(void);
 /* The executor settings: BC_LEVEL, BC_EXECUTOR, and BC_PROFILE's profile
  * loaded into cfg.exec (said on stderr if refused); the XDG default's
  * directory is only noted, into cfg.profile_later.  Called at start. */
@@ -618,8 +605,6 @@ hidden void __bc_profile_later(void);
 hidden const char *__bc_executor_name(int ex);
 /* Name of a deferrable class (enum bc_pred) in profiles and reports. */
 hidden const char *__bc_class_name(int pred);
-/* io_uring for the report: "unused", "ok" or "unavailable: why". */
-hidden const char *__bc_uring_state(void);
 
 /* The process-wide lock (lock.h), taken by a program thread. */
 static inline void __bc_lock(void)

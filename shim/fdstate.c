@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 
 #include "engine.h"
+#include "executor.h"
 #include "raw.h"
 
 #define E __bc_e

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "executor.h"
 #include "env.h"
 #include "raw.h"
 #include "stats.h"
