@@ -14,6 +14,7 @@
 
 #include "engine.h"
 #include "executor.h"
+#include "queue.h"
 #include "raw.h"
 #include "stats.h"
 
@@ -25,34 +26,6 @@ hidden int __bc_idle start_data;
 hidden __thread struct bc_tls __bc_tls;
 
 #define E __bc_e
-
-/* Stamp an fd as the target of one more pending call. */
-static void target(int fd)
-{
-	struct bc_fd *f = &E.fd[fd];
-
-	if (f->npend++)
-		return;
-	__bc_obs_new();
-	if (E.ntarget < BC_TARGETS_MAX)
-		E.target[E.ntarget++] = fd;
-	else
-		E.many_targets = 1;
-}
-
-/* Room for n more bytes, aligned to align (data stays contiguous, so
- * that adjacent writes merge); flushes first if the arena is full. */
-static char *room(size_t n, size_t align)
-{
-	size_t at = (E.used + align - 1) & ~(align - 1);
-
-	if (at + n > E.arena_size) {
-		__bc_run_queue_for(FL_BYTES, -1);
-		at = 0;
-	}
-	E.used = at + n;
-	return E.arena + at;
-}
 
 static long iov_total(const struct iovec *iov, long cnt)
 {
@@ -300,29 +273,6 @@ static inline __attribute__((__always_inline__)) int checked(long nr, int fd)
 	return E.ok_nr == nr && E.ok_fd == fd && (!E.threaded || never_blocks(&E.fd[fd]));
 }
 
-/* Call p, its arguments copied, becomes the queue's last entry.
- * net_asked: the net was asked about this batch already. */
-static void push(const struct bc_pend *p, int net_asked)
-{
-	__bc_unverdict();
-	if (!E.busy && !net_asked)
-		__bc_sud_batch();
-	E.q[E.npend] = *p;
-	/* The first call of a batch: sequentially consistent, against the
-	 * timer thread's going to sleep (__bc_timer_need). */
-	if (E.npend)
-		__atomic_store_n(&E.npend, E.npend + 1, __ATOMIC_RELEASE);
-	else
-		__atomic_store_n(&E.npend, 1, __ATOMIC_SEQ_CST);
-	__bc_busy_update();
-	if (p->fd >= 0)
-		target(p->fd);
-	if (E.npend == 1) {
-		E.batch++;
-		__bc_timer_need();
-	}
-}
-
 /* A call queued, or merged into the last entry: counted, its result
  * given, and the bounds kept (flushed at).  entries: it may have added
  * an entry, or a close; merged's cannot, and the push that reached
@@ -396,7 +346,7 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 	if (q && (q->pred != p->pred || q->fd != p->fd || q->sig != p->sig ||
 		  (p->pred != PRED_WRITE && p->pred != PRED_PWRITE) || !continues(q, merge_max(f), p->a[3], len)))
 		q = NULL;
-	to = q ? E.arena + E.used : room(len + namelen, 1);
+	to = q ? E.arena + E.used : __bc_queue_room(len + namelen, 1);
 	if (iov)
 		gather(to, iov, cnt);
 	else
@@ -415,7 +365,7 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 			p->a[5] = namelen;
 		}
 		p->want = len;
-		push(p, 0);
+		__bc_queue_push(p, 0);
 	}
 	if (p->pred == PRED_WRITE || p->pred == PRED_PWRITE) {
 		E.ok_nr = nr;
@@ -475,7 +425,7 @@ static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 		for (int i = 0; i < 6; i++)
 			p.a[i] = a[i];
 		if (nr == SYS_utimensat && a[2]) {
-			to = room(2 * sizeof(struct timespec), 8);
+			to = __bc_queue_room(2 * sizeof(struct timespec), 8);
 			__builtin_memcpy(to, (const void *)a[2], 2 * sizeof(struct timespec));
 			p.a[2] = (long)to;
 		}
@@ -505,7 +455,7 @@ static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 queue:
 	if (p.fd >= 0 && E.fd[p.fd].err)
 		return 0;  /* a flush for room made an error this call must report */
-	push(&p, net_asked);
+	__bc_queue_push(&p, net_asked);
 	return queued(p.want, res, 1);
 }
 

@@ -585,9 +585,6 @@ hidden void __bc_reap(void);
 /* Recompute the busy hint.  Lock held. */
 hidden void __bc_busy_update(void);
 
-/* Empty the queue without running it (after a flush ran it, or in a fork
- * child, where it is the parent's). */
-hidden void __bc_queue_drop(void);
 /* In a fork child: the parent's batches and threads are not the child's;
  * locked: another thread held the lock at the fork. */
 hidden void __bc_batches_child(int locked);

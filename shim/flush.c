@@ -9,6 +9,7 @@
 
 #include "engine.h"
 #include "executor.h"
+#include "queue.h"
 #include "raw.h"
 
 /* From linux/futex.h, which musl builds cannot include. */
@@ -319,23 +320,6 @@ hidden void __bc_settle_briefly(int reason)
 		return;
 	}
 	__bc_settle_all(reason, -1);
-}
-
-hidden void __bc_queue_drop(void)
-{
-	for (unsigned i = 0; i < E.ntarget; i++)
-		E.fd[E.target[i]].npend = 0;
-	if (E.many_targets)
-		for (unsigned fd = 0; fd < BC_FD_MAX; fd++)
-			E.fd[fd].npend = 0;
-	E.ntarget = 0;
-	E.many_targets = 0;
-	E.used = 0;
-	E.queued_closes = 0;
-	E.ncalls = 0;
-	__bc_unverdict();  /* no last entry */
-	__atomic_store_n(&E.npend, 0, __ATOMIC_RELEASE);
-	__bc_busy_update();
 }
 
 hidden int __bc_batches_start(void)

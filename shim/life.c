@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "executor.h"
+#include "queue.h"
 #include "env.h"
 #include "raw.h"
 #include "stats.h"
