@@ -11,11 +11,10 @@
 #include "bc.h"
 #include "classes.h"
 #include "env.h"
+#include "hidden.h"
 #include "lock.h"
 #include "stats.h"
 #include "why.h"
-
-#define hidden __attribute__((__visibility__("hidden")))
 
 #define BC_FD_MAX     1024   /* fds tracked; calls on higher ones go direct */
 #define BC_QUEUE_MAX  1024   /* pending calls */

@@ -4,9 +4,7 @@
 #ifndef BC_LOCK_H
 #define BC_LOCK_H
 
-#ifndef hidden
-#define hidden __attribute__((__visibility__("hidden")))
-#endif
+#include "hidden.h"
 
 /* 0 free, 1 held, 2 held and waited for.  Written only here and in
  * lock.c. */

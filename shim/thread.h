@@ -6,9 +6,7 @@
 
 #include <stdint.h>
 
-#ifndef hidden
-#define hidden __attribute__((__visibility__("hidden")))
-#endif
+#include "hidden.h"
 
 /* Two slots of a stack, a TLS block and the word the kernel clears once
  * the thread is off that stack (CLONE_CHILD_CLEARTID), so that a retired

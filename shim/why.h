@@ -7,8 +7,7 @@
 #include <stdint.h>
 
 #include "classes.h"
-
-#define hidden __attribute__((__visibility__("hidden")))
+#include "hidden.h"
 
 /* Why a call of a deferrable class went direct: the first of these that
  * holds, checked in about the order defer() checks them. */
