@@ -923,9 +923,7 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_setresgid:
 	case SYS_setfsgid:
 	case SYS_setgroups:
-		E.euid = -1;
-		__bc_timer_retire();
-		__bc_executor_retire();
+		__bc_creds_changed();
 		break;
 	case SYS_execve:
 	case SYS_execveat:

@@ -522,6 +522,15 @@ _Static_assert(offsetof(struct kucontext, sigmask) == 296, "uc_sigmask");
 hidden void __bc_engine_synccall(int begin);
 /* Nonzero while a __synccall holds the engine: calls go raw. */
 extern hidden int __bc_synccall;
+/* Forget every fd and the caller's identity: something out of sight may
+ * have closed fds or changed credentials (glibc's FORGET functions). */
+hidden void __bc_engine_forget_fds(void);
+/* The process's credentials may have changed (set*id, capset, a prctl or
+ * seccomp call, a __synccall, a libc function out of sight): the cached
+ * euid is forgotten, and the engine's raw threads, which keep the
+ * credentials they started with, are retired; the next batch starts new
+ * ones.  The one place that handles it.  Lock held. */
+hidden void __bc_creds_changed(void);
 /* In a fork child: pending calls belong to the parent; start afresh. */
 hidden void __bc_engine_child(void);
 /* The class of a CL_REFINE call c, from its arguments. */
@@ -550,9 +559,6 @@ hidden struct bc_fd *__bc_fd_for_defer(int fd, int probe);
 hidden void __bc_fd_copy(int from, int to);
 /* Learn fd's identity (dev, ino, owner) with a probe; 0 or -errno. */
 hidden int __bc_fd_identify(int fd);
-/* Forget every fd and the caller's identity: something out of sight may
- * have closed fds or changed credentials. */
-hidden void __bc_engine_forget_fds(void);
 /* Forget fd (its number may now mean another file). */
 hidden void __bc_fd_forget(int fd);
 /* Learn an fd from the open that returned it, without probing. */

@@ -387,6 +387,26 @@ hidden void __bc_engine_threaded(void)
 	__bc_leave();
 }
 
+hidden void __bc_creds_changed(void)
+{
+	E.euid = -1;
+	/* Under the lock: no batch may go to a thread being retired. */
+	__bc_timer_retire();
+	__bc_executor_retire();
+}
+
+hidden void __bc_engine_forget_fds(void)
+{
+	__bc_tls.depth++;
+	__bc_lock();
+	__bc_fds_new();
+	for (int fd = 0; fd < BC_FD_MAX; fd++)
+		E.fd[fd].err = 0;
+	__bc_creds_changed();
+	__bc_unlock();
+	__bc_leave();
+}
+
 /* Per thread: this thread holds the lock for a __synccall. */
 static __thread int in_synccall;
 hidden int __bc_synccall;
@@ -409,9 +429,7 @@ hidden void __bc_engine_synccall(int begin)
 		in_synccall = 0;
 		__bc_fds_new();
 		__atomic_store_n(&__bc_synccall, 0, __ATOMIC_SEQ_CST);
-		E.euid = -1;
-		__bc_timer_retire();
-		__bc_executor_retire();
+		__bc_creds_changed();
 		__bc_unlock();
 		__bc_leave();
 	}
