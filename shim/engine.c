@@ -283,11 +283,11 @@ static inline __attribute__((__always_inline__)) int queued(long want, long *res
 	E.n.deferred++;
 	*res = want;
 	if (entries && E.npend == BC_QUEUE_MAX)
-		__bc_run_queue_for(FL_FULL, -1);
+		__bc_flush(FL_FULL, -1);
 	else if (E.used && E.used >= (size_t)E.cfg.max_bytes)
-		__bc_run_queue_for(FL_BYTES, -1);
+		__bc_flush(FL_BYTES, -1);
 	else if (entries && E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
-		__bc_run_queue_for(FL_CLOSES, -1);
+		__bc_flush(FL_CLOSES, -1);
 	return 1;
 }
 
@@ -550,13 +550,13 @@ static void observe(int fd, long nr)
 			goto all;
 	}
 	if ((seq = __bc_inflight_for(fd, f)))
-		__bc_wait_batch(seq);
+		__bc_wait(seq);
 	/* Until another fd gets pending calls: the batches to come hold
 	 * only what is pending now. */
 	f->clear = E.obs_gen;
 	return;
 all:
-	__bc_settle_all(FL_DEP, nr);
+	__bc_settle(FL_DEP, nr, 0);
 }
 
 /* Pending closes an fd allocation must wait for (the lowest-fd rule);
@@ -577,8 +577,8 @@ static void depend(long nr, struct bc_class c, const long a[6])
 	if (c.dep == DEP_OBS)
 		observe(a[c.fdarg], nr);
 	else if (c.dep == DEP_ALL || closes_pending())
-		__bc_settle_all(FL_DEP, nr);
-	__bc_reap();
+		__bc_settle(FL_DEP, nr, 0);
+	__bc_wait(E.reaped);  /* what has run */
 	__bc_unlock();
 }
 
@@ -592,7 +592,7 @@ static int owed(long nr, int fd, long *res)
 	err = E.fd[fd].err;
 	E.fd[fd].err = 0;
 	if (err && nr == SYS_close) {
-		__bc_settle_all(FL_DEP, nr);
+		__bc_settle(FL_DEP, nr, 0);
 		__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
 		__bc_fd_forget(fd);
 	} else if (err) {

@@ -456,7 +456,8 @@ hidden long __bc_owner_pid(void);
  * child sharing the memory that bypasses the musl entry (its _Exit still
  * tells it), which only its pid tells from the owner. */
 hidden void __bc_engine_end(int reason, long nr, int final, int bypassed);
-/* Flush everything now, unless this thread is inside the engine. */
+/* __bc_settle from outside the engine, taking the lock: unless this
+ * thread is inside the engine or a vfork child, or nothing is busy. */
 hidden void __bc_engine_settle(int reason);
 /* A call nr made past the engine, caught while calls were pending (the
  * net, sud.c): counted, what is pending settled, and every fd's type
@@ -564,29 +565,25 @@ hidden void __bc_fd_forget(int fd);
 /* Learn an fd from the open that returned it, without probing. */
 hidden void __bc_fd_opened(int fd, const char *path, long flags);
 
-/* Flush: the queue, merged, becomes a batch of bc pages, each result
- * checked against its prediction.  A page-full, byte or time flush of
- * calls whose executor is async goes to the executor thread; any other
- * runs here, after the batches before it, and waits for them.  reason
- * is an enum bc_flush_reason, nr the call that depends on the queue or
- * -1.  Lock held. */
-hidden void __bc_run_queue_for(int reason, long nr);
-/* Flush the queue if it holds anything and wait for every batch: after
- * it the kernel has seen every call made so far.  Lock held. */
-hidden void __bc_settle_all(int reason, long nr);
-/* The same for a dying process: a batch blocked (a full pipe) is waited
- * for about 50 ms only, and then what is queued is dropped.  Lock held. */
-hidden void __bc_settle_briefly(int reason);
+/* The flush verbs.  reason is an enum bc_flush_reason, nr the call that
+ * depends on the queue or -1; all with the lock held.
+ * __bc_flush: the queue becomes a batch, run here after the batches
+ * before it, or (a page-full, byte, time or closes flush of calls whose
+ * executor is async) handed to the executor thread. */
+hidden void __bc_flush(int reason, long nr);
+/* __bc_wait: batch seq has run (waited for), and every batch that has
+ * is reaped: its results applied.  __bc_wait(E.reaped) only reaps. */
+hidden void __bc_wait(uint32_t seq);
+/* __bc_settle: flush and wait for every batch: after it the kernel has
+ * seen every call made so far.  brief: a dying process's, which waits
+ * for a blocked batch (a full pipe) about 50 ms only, then drops what is
+ * queued.  (__bc_engine_settle is the same from outside the engine.) */
+hidden void __bc_settle(int reason, long nr, int brief);
 /* The newest batch flushed and not yet run that may touch fd's file
  * (identity dev/ino if known), or 0.  Lock held. */
 hidden uint32_t __bc_inflight_for(int fd, const struct bc_fd *f);
 /* Whether a batch flushed and not yet reaped holds a close.  Lock held. */
 hidden int __bc_inflight_closes(void);
-/* Wait until batch seq has run, then apply the results of every batch
- * that has.  Lock held. */
-hidden void __bc_wait_batch(uint32_t seq);
-/* Apply the results of the batches that have run.  Lock held. */
-hidden void __bc_reap(void);
 /* Recompute the busy hint.  Lock held. */
 hidden void __bc_busy_update(void);
 

@@ -155,25 +155,6 @@ static int may_block(uint32_t seq)
 	return 0;
 }
 
-hidden void __bc_wait_batch(uint32_t seq)
-{
-	if (!ran(seq)) {
-		/* A batch of file writes ends: a signal waits for it, and a
-		 * handler's calls go after it.  One that may wait for good
-		 * lets a handler run meanwhile (signals.c), as a blocked
-		 * flush does. */
-		E.n.inflight_waits++;
-		if (!helper_holds && may_block(seq)) {
-			__bc_tls.blocked++;
-			await(seq, 0);
-			__bc_tls.blocked--;
-		} else {
-			await(seq, 0);  /* on the timer thread: no TLS */
-		}
-	}
-	__bc_reap();
-}
-
 /* A batch's results, back in the engine's state: mispredictions owed to
  * their fd's next call (if the fd still names that file and no close of
  * it is pending: relaxed, a close waits for nothing), closed fds
@@ -199,13 +180,33 @@ static void apply(struct bc_batch *b)
 	}
 }
 
-hidden void __bc_reap(void)
+/* Apply the results of the batches that have run, in order. */
+static void reap(void)
 {
 	while (E.reaped != E.submitted && ran(E.reaped + 1)) {
 		apply(&E.batches[(E.reaped + 1) % BC_NBATCH]);
 		E.reaped++;
 	}
 	__bc_busy_update();
+}
+
+hidden void __bc_wait(uint32_t seq)
+{
+	if (!ran(seq)) {
+		/* A batch of file writes ends: a signal waits for it, and a
+		 * handler's calls go after it.  One that may wait for good
+		 * lets a handler run meanwhile (signals.c), as a blocked
+		 * flush does. */
+		E.n.inflight_waits++;
+		if (!helper_holds && may_block(seq)) {
+			__bc_tls.blocked++;
+			await(seq, 0);
+			__bc_tls.blocked--;
+		} else {
+			await(seq, 0);  /* on the timer thread: no TLS */
+		}
+	}
+	reap();
 }
 
 hidden uint32_t __bc_inflight_for(int fd, const struct bc_fd *f)
@@ -261,7 +262,7 @@ static int may_go_async(int reason)
 	       reason == FL_CLOSES;
 }
 
-hidden void __bc_run_queue_for(int reason, long nr)
+hidden void __bc_flush(int reason, long nr)
 {
 	struct bc_batch *b;
 	uint32_t seq = E.submitted + 1;
@@ -272,7 +273,7 @@ hidden void __bc_run_queue_for(int reason, long nr)
 	helper_holds = reason == FL_TIME;
 	/* Its batch must be free: the one BC_NBATCH before reaped. */
 	if (seq - E.reaped > BC_NBATCH)
-		__bc_wait_batch(seq - BC_NBATCH);
+		__bc_wait(seq - BC_NBATCH);
 	b = &E.batches[seq % BC_NBATCH];
 	b->seq = seq;
 	b->issued = 0;
@@ -295,31 +296,26 @@ hidden void __bc_run_queue_for(int reason, long nr)
 		__bc_executor_hand(b);
 	} else {
 		/* In order: after every batch before it. */
-		__bc_wait_batch(E.submitted);
+		__bc_wait(E.submitted);
 		__bc_executor_run(b, helper_holds);
 		E.submitted = seq;
 		__atomic_store_n(&E.x.done, seq, __ATOMIC_SEQ_CST);
 	}
 	__bc_queue_drop();
-	__bc_reap();
+	reap();
 	helper_holds = 0;
 }
 
-hidden void __bc_settle_all(int reason, long nr)
+hidden void __bc_settle(int reason, long nr, int brief)
 {
-	__bc_run_queue_for(reason, nr);
-	__bc_wait_batch(E.submitted);
-}
-
-hidden void __bc_settle_briefly(int reason)
-{
-	/* Only a batch that may wait for another party is given up on. */
-	if (E.submitted != E.reaped && may_block(E.submitted) && !await(E.submitted, 50)) {
-		/* A batch is blocked: what is queued after it cannot go. */
+	/* Dying, only a batch that may wait for another party is given up
+	 * on: blocked, what is queued after it cannot go. */
+	if (brief && E.submitted != E.reaped && may_block(E.submitted) && !await(E.submitted, 50)) {
 		__bc_queue_drop();
 		return;
 	}
-	__bc_settle_all(reason, -1);
+	__bc_flush(reason, nr);
+	__bc_wait(E.submitted);
 }
 
 hidden int __bc_batches_start(void)

@@ -322,9 +322,9 @@ hidden void __bc_engine_end(int reason, long nr, int final, int bypassed)
 	if (!__bc_tls.depth && (__bc_tls.in_handler ? __bc_lock_briefly() : (__bc_lock(), 1))) {
 		__bc_tls.depth++;
 		if (__bc_tls.in_handler)
-			__bc_settle_briefly(reason);
+			__bc_settle(reason, -1, 1);
 		else
-			__bc_settle_all(reason, nr);
+			__bc_settle(reason, nr, 0);
 		if (final)
 			__atomic_store_n(&__bc_on, 0, __ATOMIC_RELEASE);
 		else
@@ -345,7 +345,7 @@ hidden void __bc_engine_settle(int reason)
 		return;
 	__bc_tls.depth++;
 	__bc_lock();
-	__bc_settle_all(reason, -1);
+	__bc_settle(reason, -1, 0);
 	__bc_unlock();
 	__bc_leave();
 }
@@ -359,7 +359,7 @@ hidden void __bc_engine_unseen(long nr)
 	__bc_tls.depth++;
 	__bc_lock();
 	E.n.unseen++;
-	__bc_settle_all(FL_UNSEEN, nr);
+	__bc_settle(FL_UNSEEN, nr, 0);
 	/* What it did is unknown: the next deferral learns afresh what an
 	 * unseen call may change (fds, credentials, a filter, and the maps
 	 * if it could map memory). */
@@ -380,7 +380,7 @@ hidden void __bc_engine_threaded(void)
 		return;
 	__bc_tls.depth++;
 	__bc_lock();
-	__bc_settle_all(FL_DEP, SYS_clone);
+	__bc_settle(FL_DEP, SYS_clone, 0);
 	E.threaded = 1;
 	__bc_unverdict();
 	__bc_unlock();
@@ -420,7 +420,7 @@ hidden void __bc_engine_synccall(int begin)
 			return;
 		__bc_tls.depth++;
 		__bc_lock();
-		__bc_settle_all(FL_LIBC, -1);
+		__bc_settle(FL_LIBC, -1, 0);
 		in_synccall = 1;
 		/* The stopped threads make calls (the synccall's own) that
 		 * must not wait for the lock: nothing is pending to order. */

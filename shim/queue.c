@@ -27,7 +27,7 @@ hidden char *__bc_queue_room(size_t n, size_t align)
 	size_t at = (E.used + align - 1) & ~(align - 1);
 
 	if (at + n > E.arena_size) {
-		__bc_run_queue_for(FL_BYTES, -1);
+		__bc_flush(FL_BYTES, -1);
 		at = 0;
 	}
 	E.used = at + n;

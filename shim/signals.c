@@ -169,7 +169,7 @@ static void last_flush(void)
 	if (!__bc_on || __bc_tls.depth || !__bc_lock_briefly())
 		return;
 	__bc_tls.depth++;
-	__bc_settle_briefly(FL_SIGNAL);
+	__bc_settle(FL_SIGNAL, -1, 1);
 	__bc_unlock();
 	__bc_tls.depth--;
 }

@@ -48,7 +48,7 @@ static void timer_main(void)
 			if (b == seen) {
 				__bc_lock_as(NULL);  /* no TLS */
 				if (E.npend && E.batch == b)
-					__bc_run_queue_for(FL_TIME, -1);
+					__bc_flush(FL_TIME, -1);
 				__bc_unlock();
 			}
 		} else if (b != seen) {
