@@ -12,18 +12,21 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
+#include "classify.h"
 #include "engine.h"
 #include "executor.h"
+#include "fdstate.h"
+#include "flush.h"
+#include "life.h"
+#include "memshare.h"
 #include "queue.h"
 #include "raw.h"
+#include "signals.h"
+#include "state.h"
 #include "stats.h"
+#include "sud.h"
+#include "timer.h"
 
-hidden struct bc_engine __bc_e;
-
-_Static_assert(offsetof(struct bc_engine, busy) == 0, "tramp.S reads __bc_e.busy at +0");
-hidden int __bc_on start_data;
-hidden int __bc_idle start_data;
-hidden __thread struct bc_tls __bc_tls;
 
 #define E __bc_e
 
@@ -616,15 +619,6 @@ static int quitting(long nr, const long a[6])
 	return (nr == SYS_exit && !E.threaded) ||
 	       (nr == SYS_prctl && a[0] == PR_SET_SECCOMP && a[1] == 1) ||
 	       (nr == SYS_seccomp && a[0] == 0);
-}
-
-hidden struct bc_thread *__bc_thread_first(void)
-{
-	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1) {
-		__atomic_store_n(&E.threaded, 1, __ATOMIC_RELEASE);
-		__bc_unverdict();
-	}
-	return __bc_thread_new();
 }
 
 /* The spell is over: the engine sees calls again, knowing no fd (their

@@ -13,10 +13,12 @@
 #include <signal.h>
 #include <sys/syscall.h>
 
-#include "engine.h"
+#include "env.h"
 #include "executor.h"
 #include "internal.h"
 #include "raw.h"
+#include "signals.h"
+#include "state.h"
 #include "thread.h"
 #include "uring.h"
 

@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include "engine.h"
+#include "state.h"
 
 /* A batch: the queue merged, with everything its calls point to, so that
  * the queue can fill again while it runs. */

@@ -11,8 +11,9 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 
-#include "engine.h"
+#include "fdstate.h"
 #include "raw.h"
+#include "state.h"
 
 #define E __bc_e
 

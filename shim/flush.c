@@ -7,10 +7,13 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "engine.h"
 #include "executor.h"
+#include "fdstate.h"
+#include "flush.h"
 #include "queue.h"
 #include "raw.h"
+#include "state.h"
+#include "sud.h"
 
 /* From linux/futex.h, which musl builds cannot include. */
 #define FUTEX_WAIT_PRIVATE 128

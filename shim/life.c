@@ -10,12 +10,19 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "engine.h"
-#include "executor.h"
-#include "queue.h"
 #include "env.h"
+#include "executor.h"
+#include "flush.h"
+#include "life.h"
+#include "profile.h"
+#include "queue.h"
 #include "raw.h"
+#include "rewrite.h"
+#include "signals.h"
+#include "state.h"
 #include "stats.h"
+#include "sud.h"
+#include "timer.h"
 
 /* glibc's sites (rewrite.c; not in a musl build). */
 hidden void __bc_rewrite(void) __attribute__((__weak__));
@@ -405,6 +412,15 @@ hidden void __bc_engine_forget_fds(void)
 	__bc_creds_changed();
 	__bc_unlock();
 	__bc_leave();
+}
+
+hidden struct bc_thread *__bc_thread_first(void)
+{
+	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1) {
+		__atomic_store_n(&E.threaded, 1, __ATOMIC_RELEASE);
+		__bc_unverdict();
+	}
+	return __bc_thread_new();
 }
 
 /* Per thread: this thread holds the lock for a __synccall. */

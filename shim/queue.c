@@ -3,8 +3,11 @@
  * to BC_TARGETS_MAX of them listed for the dependency points and the
  * flush).  The only writer of them; engine.c merges a write into the
  * last entry in place (continues, append). */
-#include "engine.h"
+#include "flush.h"
 #include "queue.h"
+#include "state.h"
+#include "sud.h"
+#include "timer.h"
 
 #define E __bc_e
 

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "engine.h"
+#include "state.h"
 
 /* Room in the arena for n more bytes, aligned to align (data stays
  * contiguous, so that adjacent writes merge); flushes first if the arena

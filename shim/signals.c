@@ -16,9 +16,13 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "engine.h"
+#include "flush.h"
+#include "life.h"
 #include "raw.h"
+#include "signals.h"
+#include "state.h"
 #include "stats.h"
+#include "sud.h"
 
 #define E __bc_e
 #ifndef SA_RESTORER
@@ -340,14 +344,6 @@ hidden void __bc_die_of(int sig, int report)
 	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
 	for (int i = 0; i < 1000; i++)
 		__bc_raw6(SYS_nanosleep, (long)&ms, 0, 0, 0, 0, 0);
-}
-
-hidden void __bc_raise_postponed(void)
-{
-	unsigned long set = __bc_tls.postponed;
-
-	__bc_tls.postponed = 0;
-	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
 }
 
 /* One call per signal: the stand-in goes in, and what it replaced comes

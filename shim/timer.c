@@ -8,10 +8,12 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "engine.h"
+#include "flush.h"
 #include "lock.h"
 #include "raw.h"
+#include "state.h"
 #include "thread.h"
+#include "timer.h"
 
 #define E __bc_e
 #define QUIET_POLLS 4     /* polls with no new batch before it sleeps */

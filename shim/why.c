@@ -7,7 +7,9 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
-#include "engine.h"
+#include "state.h"
+#include "stats.h"
+#include "sud.h"
 #include "why.h"
 
 #define E __bc_e
