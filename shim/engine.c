@@ -30,6 +30,15 @@
 
 #define E __bc_e
 
+/* Room in the queue's arena for n bytes aligned to align; flushes first
+ * if the arena is full. */
+static char *room(size_t n, size_t align)
+{
+	if (!__bc_queue_fits(n, align))
+		__bc_flush(FL_BYTES, -1);
+	return __bc_queue_room(n, align);
+}
+
 static long iov_total(const struct iovec *iov, long cnt)
 {
 	long sum = 0;
@@ -276,6 +285,21 @@ static inline __attribute__((__always_inline__)) int checked(long nr, int fd)
 	return E.ok_nr == nr && E.ok_fd == fd && (!E.threaded || never_blocks(&E.fd[fd]));
 }
 
+/* Call p, its arguments copied, becomes the queue's last entry; the
+ * first of a batch asks the net (unless net_asked: already) and starts
+ * the timer. */
+static void push(const struct bc_pend *p, int net_asked)
+{
+	int first;
+
+	if (!E.busy && !net_asked)
+		__bc_sud_batch();
+	first = __bc_queue_push(p);
+	__bc_busy_update();
+	if (first)
+		__bc_timer_need();
+}
+
 /* A call queued, or merged into the last entry: counted, its result
  * given, and the bounds kept (flushed at).  entries: it may have added
  * an entry, or a close; merged's cannot, and the push that reached
@@ -349,7 +373,7 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 	if (q && (q->pred != p->pred || q->fd != p->fd || q->sig != p->sig ||
 		  (p->pred != PRED_WRITE && p->pred != PRED_PWRITE) || !continues(q, merge_max(f), p->a[3], len)))
 		q = NULL;
-	to = q ? E.arena + E.used : __bc_queue_room(len + namelen, 1);
+	to = q ? E.arena + E.used : room(len + namelen, 1);
 	if (iov)
 		gather(to, iov, cnt);
 	else
@@ -368,7 +392,7 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 			p->a[5] = namelen;
 		}
 		p->want = len;
-		__bc_queue_push(p, 0);
+		push(p, 0);
 	}
 	if (p->pred == PRED_WRITE || p->pred == PRED_PWRITE) {
 		E.ok_nr = nr;
@@ -428,7 +452,7 @@ static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 		for (int i = 0; i < 6; i++)
 			p.a[i] = a[i];
 		if (nr == SYS_utimensat && a[2]) {
-			to = __bc_queue_room(2 * sizeof(struct timespec), 8);
+			to = room(2 * sizeof(struct timespec), 8);
 			__builtin_memcpy(to, (const void *)a[2], 2 * sizeof(struct timespec));
 			p.a[2] = (long)to;
 		}
@@ -458,7 +482,7 @@ static int queue_call(long nr, struct bc_class c, const long a[6], long *res)
 queue:
 	if (p.fd >= 0 && E.fd[p.fd].err)
 		return 0;  /* a flush for room made an error this call must report */
-	__bc_queue_push(&p, net_asked);
+	push(&p, net_asked);
 	return queued(p.want, res, 1);
 }
 

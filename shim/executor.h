@@ -18,7 +18,7 @@ struct bc_batch {
 	unsigned nops;
 	unsigned ntarget;   /* the fds it touches, with their files */
 	int many_targets;
-	struct target { int fd, known; uint64_t dev, ino; } target[BC_TARGETS_MAX];
+	struct bc_target { int fd, known; uint64_t dev, ino; } target[BC_TARGETS_MAX];
 	uint64_t issued;    /* calls issued finishing short writes */
 	int may_block;      /* it writes to a pipe or socket: may wait for
 			       another party for good */

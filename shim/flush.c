@@ -242,7 +242,7 @@ static void stamp(struct bc_batch *b)
 	b->may_block = 0;
 	for (unsigned i = 0; i < E.ntarget && !E.many_targets; i++) {
 		const struct bc_fd *f = &E.fd[E.target[i]];
-		b->target[b->ntarget++] = (struct target){ E.target[i], f->known_id, f->dev, f->ino };
+		b->target[b->ntarget++] = (struct bc_target){ E.target[i], f->known_id, f->dev, f->ino };
 	}
 	for (unsigned i = 0; i < E.npend; i++) {
 		const struct bc_pend *p = &E.q[i];
@@ -305,7 +305,7 @@ hidden void __bc_flush(int reason, long nr)
 		__atomic_store_n(&E.x.done, seq, __ATOMIC_SEQ_CST);
 	}
 	__bc_queue_drop();
-	reap();
+	reap();  /* and the busy hint */
 	helper_holds = 0;
 }
 
@@ -315,6 +315,7 @@ hidden void __bc_settle(int reason, long nr, int brief)
 	 * on: blocked, what is queued after it cannot go. */
 	if (brief && E.submitted != E.reaped && may_block(E.submitted) && !await(E.submitted, 50)) {
 		__bc_queue_drop();
+		__bc_busy_update();
 		return;
 	}
 	__bc_flush(reason, nr);

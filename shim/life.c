@@ -461,8 +461,10 @@ hidden void __bc_engine_child(void)
 		__bc_batches_child(locked);
 		__bc_timer_forget();
 	}
-	if (E.npend)
+	if (E.npend) {
 		__bc_queue_drop();
+		__bc_busy_update();
+	}
 	E.hold = 0;
 	E.threaded = 0;
 	E.nthreads = 1;

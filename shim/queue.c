@@ -3,11 +3,8 @@
  * to BC_TARGETS_MAX of them listed for the dependency points and the
  * flush).  The only writer of them; engine.c merges a write into the
  * last entry in place (continues, append). */
-#include "flush.h"
 #include "queue.h"
 #include "state.h"
-#include "sud.h"
-#include "timer.h"
 
 #define E __bc_e
 
@@ -29,19 +26,15 @@ hidden char *__bc_queue_room(size_t n, size_t align)
 {
 	size_t at = (E.used + align - 1) & ~(align - 1);
 
-	if (at + n > E.arena_size) {
-		__bc_flush(FL_BYTES, -1);
+	if (at + n > E.arena_size)
 		at = 0;
-	}
 	E.used = at + n;
 	return E.arena + at;
 }
 
-hidden void __bc_queue_push(const struct bc_pend *p, int net_asked)
+hidden int __bc_queue_push(const struct bc_pend *p)
 {
 	__bc_unverdict();
-	if (!E.busy && !net_asked)
-		__bc_sud_batch();
 	E.q[E.npend] = *p;
 	/* The first call of a batch: sequentially consistent, against the
 	 * timer thread's going to sleep (__bc_timer_need). */
@@ -49,13 +42,12 @@ hidden void __bc_queue_push(const struct bc_pend *p, int net_asked)
 		__atomic_store_n(&E.npend, E.npend + 1, __ATOMIC_RELEASE);
 	else
 		__atomic_store_n(&E.npend, 1, __ATOMIC_SEQ_CST);
-	__bc_busy_update();
 	if (p->fd >= 0)
 		target(p->fd);
-	if (E.npend == 1) {
-		E.batch++;
-		__bc_timer_need();
-	}
+	if (E.npend > 1)
+		return 0;
+	E.batch++;
+	return 1;
 }
 
 hidden void __bc_queue_drop(void)
@@ -72,5 +64,4 @@ hidden void __bc_queue_drop(void)
 	E.ncalls = 0;
 	__bc_unverdict();  /* no last entry */
 	__atomic_store_n(&E.npend, 0, __ATOMIC_RELEASE);
-	__bc_busy_update();
 }
