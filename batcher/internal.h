@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "bc.h"
-
-#define hidden __attribute__((__visibility__("hidden")))
+#include "hidden.h"
 
 /* Highest syscall number a sys instruction may name, plus one. */
 #define BC_NR_LIMIT 512

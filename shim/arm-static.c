@@ -2,7 +2,8 @@
 #include <bc_entry.h>
 #include <sys/auxv.h>
 
-#include "engine.h"
+#include "env.h"
+#include "life.h"
 
 /* musl reads the aux vector before constructors run. */
 hidden int __bc_secure(void)

@@ -6,7 +6,8 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "engine.h"
+#include "classify.h"
+#include "state.h"
 
 hidden const struct bc_class __bc_class_table[BC_NR_MAX] = {
 #define ROW(name, dep, pred, fdarg, flags) [SYS_##name] = { dep, pred, fdarg, flags, 1 },

@@ -10,46 +10,32 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
+#include "classify.h"
 #include "decide.h"
 #include "engine.h"
+#include "executor.h"
+#include "fdstate.h"
+#include "flush.h"
+#include "life.h"
+#include "memshare.h"
+#include "queue.h"
 #include "raw.h"
+#include "signals.h"
+#include "state.h"
 #include "stats.h"
+#include "sud.h"
+#include "timer.h"
 
-hidden struct bc_engine __bc_e;
-
-_Static_assert(offsetof(struct bc_engine, busy) == 4, "tramp.S reads __bc_e.busy at +4");
-hidden int __bc_on start_data;
-hidden int __bc_idle start_data;
-hidden __thread struct bc_tls __bc_tls;
 
 #define E __bc_e
 
-/* Stamp an fd as the target of one more pending call. */
-static void target(int fd)
-{
-	struct bc_fd *f = &E.fd[fd];
-
-	if (f->npend++)
-		return;
-	__bc_obs_new();
-	if (E.ntarget < BC_TARGETS_MAX)
-		E.target[E.ntarget++] = fd;
-	else
-		E.many_targets = 1;
-}
-
-/* Room for n more bytes, aligned to align (data stays contiguous, so
- * that adjacent writes merge); flushes first if the arena is full. */
+/* Room in the queue's arena for n bytes aligned to align; flushes first
+ * if the arena is full. */
 static char *room(size_t n, size_t align)
 {
-	size_t at = (E.used + align - 1) & ~(align - 1);
-
-	if (at + n > E.arena_size) {
-		__bc_run_queue_for(FL_BYTES, -1);
-		at = 0;
-	}
-	E.used = at + n;
-	return E.arena + at;
+	if (!__bc_queue_fits(n, align))
+		__bc_flush(FL_BYTES, -1);
+	return __bc_queue_room(n, align);
 }
 
 static void gather(char *to, const struct iovec *iov, long cnt)
@@ -130,27 +116,19 @@ static inline __attribute__((__always_inline__)) int checked(long nr, int fd)
 	return E.ok_nr == nr && E.ok_fd == fd && (!E.threaded || __bc_never_blocks(&E.fd[fd]));
 }
 
-/* Call p, its arguments copied, becomes the queue's last entry.
- * net_asked: the net was asked about this batch already. */
+/* Call p, its arguments copied, becomes the queue's last entry; the
+ * first of a batch asks the net (unless net_asked: already) and starts
+ * the timer. */
 static void push(const struct bc_pend *p, int net_asked)
 {
-	__bc_unverdict();
+	int first;
+
 	if (!E.busy && !net_asked)
 		__bc_sud_batch();
-	E.q[E.npend] = *p;
-	/* The first call of a batch: sequentially consistent, against the
-	 * timer thread's going to sleep (__bc_timer_need). */
-	if (E.npend)
-		__atomic_store_n(&E.npend, E.npend + 1, __ATOMIC_RELEASE);
-	else
-		__atomic_store_n(&E.npend, 1, __ATOMIC_SEQ_CST);
+	first = __bc_queue_push(p);
 	__bc_busy_update();
-	if (p->fd >= 0)
-		target(p->fd);
-	if (E.npend == 1) {
-		E.batch++;
+	if (first)
 		__bc_timer_need();
-	}
 }
 
 /* A call queued, or merged into the last entry: counted, its result
@@ -163,11 +141,11 @@ static inline __attribute__((__always_inline__)) void queued(long want, long *re
 	E.n.deferred++;
 	*res = want;
 	if (entries && E.npend == BC_QUEUE_MAX)
-		__bc_run_queue_for(FL_FULL, -1);
+		__bc_flush(FL_FULL, -1);
 	else if (E.used && E.used >= (size_t)E.cfg.max_bytes)
-		__bc_run_queue_for(FL_BYTES, -1);
+		__bc_flush(FL_BYTES, -1);
 	else if (entries && E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
-		__bc_run_queue_for(FL_CLOSES, -1);
+		__bc_flush(FL_CLOSES, -1);
 }
 
 /* What a decision about call nr of class c sees (decide.h), its facts
@@ -391,13 +369,13 @@ static void observe(int fd, long nr)
 			goto all;
 	}
 	if ((seq = __bc_inflight_for(fd, f)))
-		__bc_wait_batch(seq);
+		__bc_wait(seq);
 	/* Until another fd gets pending calls: the batches to come hold
 	 * only what is pending now. */
 	__atomic_store_n(&f->clear, E.obs_gen, __ATOMIC_RELAXED);
 	return;
 all:
-	__bc_settle_all(FL_DEP, nr);
+	__bc_settle(FL_DEP, nr, 0);
 }
 
 /* Pending closes an fd allocation must wait for (the lowest-fd rule);
@@ -418,8 +396,8 @@ static void depend(long nr, struct bc_class c, const long a[6])
 	if (c.dep == DEP_OBS)
 		observe(a[c.fdarg], nr);
 	else if (c.dep == DEP_ALL || closes_pending())
-		__bc_settle_all(FL_DEP, nr);
-	__bc_reap();
+		__bc_settle(FL_DEP, nr, 0);
+	__bc_wait(E.reaped);  /* what has run */
 	__bc_unlock();
 }
 
@@ -433,7 +411,7 @@ static int owed(long nr, int fd, long *res)
 	err = E.fd[fd].err;
 	E.fd[fd].err = 0;
 	if (err && nr == SYS_close) {
-		__bc_settle_all(FL_DEP, nr);
+		__bc_settle(FL_DEP, nr, 0);
 		__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
 		__bc_fd_forget(fd);
 	} else if (err) {
@@ -457,15 +435,6 @@ static int quitting(long nr, const long a[6])
 	return (nr == SYS_exit && !E.threaded) ||
 	       (nr == SYS_prctl && a[0] == PR_SET_SECCOMP && a[1] == 1) ||
 	       (nr == SYS_seccomp && a[0] == 0);
-}
-
-hidden struct bc_thread *__bc_thread_first(void)
-{
-	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1) {
-		__atomic_store_n(&E.threaded, 1, __ATOMIC_RELEASE);
-		__bc_unverdict();
-	}
-	return __bc_thread_new();
 }
 
 /* The spell is over: the engine sees calls again, knowing no fd (their
@@ -762,9 +731,7 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_setresgid:
 	case SYS_setfsgid:
 	case SYS_setgroups:
-		E.euid = -1;
-		__bc_timer_retire();
-		__bc_executor_retire();
+		__bc_creds_changed();
 		break;
 	case SYS_execve:
 	case SYS_execveat:

@@ -4,7 +4,10 @@
 #include <sys/syscall.h>
 
 #include "engine.h"
+#include "life.h"
 #include "raw.h"
+#include "signals.h"
+#include "state.h"
 #include "stats.h"
 
 /* Weak: libbcshim.so finds it in the patched libc.so, when there is one. */

@@ -2,7 +2,7 @@
 #ifndef BC_ENV_H
 #define BC_ENV_H
 
-#define hidden __attribute__((__visibility__("hidden")))
+#include "hidden.h"
 
 /* The value of environment variable name, or NULL; always NULL in secure
  * execution. */

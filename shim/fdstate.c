@@ -11,8 +11,9 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 
-#include "engine.h"
+#include "fdstate.h"
 #include "raw.h"
+#include "state.h"
 
 #define E __bc_e
 
@@ -239,19 +240,4 @@ hidden void __bc_fd_opened(int fd, const char *path, long flags)
 	f->gen = E.fdgen;
 	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
 	f->type = FT_FILE;
-}
-
-hidden void __bc_engine_forget_fds(void)
-{
-	__bc_tls.depth++;
-	__bc_lock();
-	__bc_fds_new();
-	E.euid = -1;
-	for (int fd = 0; fd < BC_FD_MAX; fd++)
-		E.fd[fd].err = 0;
-	/* Under the lock: no batch may go to a thread being retired. */
-	__bc_timer_retire();
-	__bc_executor_retire();
-	__bc_unlock();
-	__bc_leave();
 }

@@ -10,10 +10,19 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "engine.h"
 #include "env.h"
+#include "executor.h"
+#include "flush.h"
+#include "life.h"
+#include "profile.h"
+#include "queue.h"
 #include "raw.h"
+#include "rewrite.h"
+#include "signals.h"
+#include "state.h"
 #include "stats.h"
+#include "sud.h"
+#include "timer.h"
 
 /* glibc's sites (rewrite.c; not in a musl build). */
 hidden void __bc_rewrite(void) __attribute__((__weak__));
@@ -320,9 +329,9 @@ hidden void __bc_engine_end(int reason, long nr, int final, int bypassed)
 	if (!__bc_tls.depth && (__bc_tls.in_handler ? __bc_lock_briefly() : (__bc_lock(), 1))) {
 		__bc_tls.depth++;
 		if (__bc_tls.in_handler)
-			__bc_settle_briefly(reason);
+			__bc_settle(reason, -1, 1);
 		else
-			__bc_settle_all(reason, nr);
+			__bc_settle(reason, nr, 0);
 		if (final)
 			__atomic_store_n(&__bc_on, 0, __ATOMIC_RELEASE);
 		else
@@ -343,7 +352,7 @@ hidden void __bc_engine_settle(int reason)
 		return;
 	__bc_tls.depth++;
 	__bc_lock();
-	__bc_settle_all(reason, -1);
+	__bc_settle(reason, -1, 0);
 	__bc_unlock();
 	__bc_leave();
 }
@@ -357,7 +366,7 @@ hidden void __bc_engine_unseen(long nr)
 	__bc_tls.depth++;
 	__bc_lock();
 	E.n.unseen++;
-	__bc_settle_all(FL_UNSEEN, nr);
+	__bc_settle(FL_UNSEEN, nr, 0);
 	/* What it did is unknown: the next deferral learns afresh what an
 	 * unseen call may change (fds, credentials, a filter, and the maps
 	 * if it could map memory). */
@@ -378,11 +387,40 @@ hidden void __bc_engine_threaded(void)
 		return;
 	__bc_tls.depth++;
 	__bc_lock();
-	__bc_settle_all(FL_DEP, SYS_clone);
+	__bc_settle(FL_DEP, SYS_clone, 0);
 	E.threaded = 1;
 	__bc_unverdict();
 	__bc_unlock();
 	__bc_leave();
+}
+
+hidden void __bc_creds_changed(void)
+{
+	E.euid = -1;
+	/* Under the lock: no batch may go to a thread being retired. */
+	__bc_timer_retire();
+	__bc_executor_retire();
+}
+
+hidden void __bc_engine_forget_fds(void)
+{
+	__bc_tls.depth++;
+	__bc_lock();
+	__bc_fds_new();
+	for (int fd = 0; fd < BC_FD_MAX; fd++)
+		E.fd[fd].err = 0;
+	__bc_creds_changed();
+	__bc_unlock();
+	__bc_leave();
+}
+
+hidden struct bc_thread *__bc_thread_first(void)
+{
+	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1) {
+		__atomic_store_n(&E.threaded, 1, __ATOMIC_RELEASE);
+		__bc_unverdict();
+	}
+	return __bc_thread_new();
 }
 
 /* Per thread: this thread holds the lock for a __synccall. */
@@ -398,7 +436,7 @@ hidden void __bc_engine_synccall(int begin)
 			return;
 		__bc_tls.depth++;
 		__bc_lock();
-		__bc_settle_all(FL_LIBC, -1);
+		__bc_settle(FL_LIBC, -1, 0);
 		in_synccall = 1;
 		/* The stopped threads make calls (the synccall's own) that
 		 * must not wait for the lock: nothing is pending to order. */
@@ -407,9 +445,7 @@ hidden void __bc_engine_synccall(int begin)
 		in_synccall = 0;
 		__bc_fds_new();
 		__atomic_store_n(&__bc_synccall, 0, __ATOMIC_SEQ_CST);
-		E.euid = -1;
-		__bc_timer_retire();
-		__bc_executor_retire();
+		__bc_creds_changed();
 		__bc_unlock();
 		__bc_leave();
 	}
@@ -419,16 +455,16 @@ hidden void __bc_engine_synccall(int begin)
  * copies) as few of the parent's pages as it can. */
 hidden void __bc_engine_child(void)
 {
-	int locked = E.lock;
+	int locked = __bc_lock_child();
 
-	if (locked)
-		E.lock = 0;
 	if (E.armed) {
 		__bc_batches_child(locked);
 		__bc_timer_forget();
 	}
-	if (E.npend)
+	if (E.npend) {
 		__bc_queue_drop();
+		__bc_busy_update();
+	}
 	E.hold = 0;
 	E.threaded = 0;
 	E.nthreads = 1;

@@ -16,8 +16,9 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "engine.h"
+#include "memshare.h"
 #include "raw.h"
+#include "state.h"
 
 #define E __bc_e
 

@@ -17,11 +17,17 @@
 #include <sys/uio.h>
 
 #include "engine.h"
+#include "env.h"
+#include "life.h"
+#include "memshare.h"
 #include "opaque.h"
-#include "wrapped.h"
 #include "raw.h"
 #include "rewrite.h"
+#include "signals.h"
+#include "state.h"
 #include "stats.h"
+#include "sud.h"
+#include "wrapped.h"
 
 /* Resolved at run time from whichever libc is loaded; the library itself
  * links against none. */

@@ -8,9 +8,10 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "engine.h"
 #include "env.h"
+#include "profile.h"
 #include "raw.h"
+#include "state.h"
 
 #define E __bc_e
 

@@ -13,11 +13,13 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "engine.h"
 #include "env.h"
+#include "life.h"
 #include "raw.h"
 #include "rewrite.h"
+#include "state.h"
 #include "stats.h"
+#include "sud.h"
 
 #define E __bc_e
 

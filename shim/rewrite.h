@@ -5,9 +5,7 @@
 
 #include <stdint.h>
 
-#ifndef hidden
-#define hidden __attribute__((__visibility__("hidden")))
-#endif
+#include "hidden.h"
 
 /* A `mov $nr,%eax; syscall` at offset off from the object's base. */
 struct bc_site {

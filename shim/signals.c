@@ -16,9 +16,13 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "engine.h"
+#include "flush.h"
+#include "life.h"
 #include "raw.h"
+#include "signals.h"
+#include "state.h"
 #include "stats.h"
+#include "sud.h"
 
 #define E __bc_e
 #ifndef SA_RESTORER
@@ -176,7 +180,7 @@ static void last_flush(void)
 	if (!__bc_on || __bc_tls.depth || !__bc_lock_briefly())
 		return;
 	__bc_tls.depth++;
-	__bc_settle_briefly(FL_SIGNAL);
+	__bc_settle(FL_SIGNAL, -1, 1);
 	__bc_unlock();
 	__bc_tls.depth--;
 }
@@ -347,14 +351,6 @@ hidden void __bc_die_of(int sig, int report)
 	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
 	for (int i = 0; i < 1000; i++)
 		__bc_raw6(SYS_nanosleep, (long)&ms, 0, 0, 0, 0, 0);
-}
-
-hidden void __bc_raise_postponed(void)
-{
-	unsigned long set = __bc_tls.postponed;
-
-	__bc_tls.postponed = 0;
-	__bc_raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
 }
 
 /* One call per signal: the stand-in goes in, and what it replaced comes

@@ -5,8 +5,8 @@
 #include <stdint.h>
 
 #include "bc.h"
+#include "hidden.h"
 
-#define hidden __attribute__((__visibility__("hidden")))
 /* For what every process writes at start: kept in .data, on the page the
  * loader has dirtied anyway (it zeroes the rest of it for .bss), so that
  * a process that defers nothing touches no page more. */

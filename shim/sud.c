@@ -28,8 +28,11 @@
 #define RUNNING_ON_VALGRIND 0  /* the musl build: every call seen, no net */
 #endif
 
-#include "engine.h"
+#include "life.h"
 #include "raw.h"
+#include "signals.h"
+#include "state.h"
+#include "sud.h"
 
 #define E __bc_e
 

@@ -29,7 +29,7 @@ __bc_opaque_entry:
 	mov (%rax,%r11,8), %r10
 	test %r10, %r10
 	jz 1f
-	cmpl $0, __bc_e+4(%rip)            /* __bc_e.busy */
+	cmpl $0, __bc_e(%rip)              /* __bc_e.busy */
 	jne 1f
 	lea __bc_opaque_kind(%rip), %rax
 	cmpb $0, (%rax,%r11)

@@ -1,6 +1,7 @@
 /* Per deferrable syscall: its calls deferred, and those not by the reason
  * the decision that refused them gave (decide.h), for the report. */
-#include "engine.h"
+#include "state.h"
+#include "stats.h"
 #include "why.h"
 
 #define E __bc_e

@@ -6,7 +6,8 @@
 
 #include <stdint.h>
 
-#define hidden __attribute__((__visibility__("hidden")))
+#include "classes.h"
+#include "hidden.h"
 
 /* Why a call of a deferrable class went direct: the reason the decision
  * that refused it gave (decide.h). */

@@ -1,0 +1,88 @@
+/* The engine's life (life.c): its start, its arming before the first
+ * deferral, its end, its threads seen, a fork child's fresh start, and
+ * the entries from outside that take the lock (settle, unseen,
+ * synccall, forget). */
+#ifndef BC_LIFE_H
+#define BC_LIFE_H
+
+#include "state.h"
+#include "stats.h"
+
+/* Read the settings and start watching the program's calls; what only
+ * deferral needs waits for __bc_arm.  close_ok: every fd allocation will
+ * be seen; way: how the program came in, for the report.  Makes no
+ * system call unless a setting asks for one (BC_STATS, BC_PROFILE). */
+hidden void __bc_engine_start(int close_ok, const char *way);
+/* Before the first call is queued: stand in for the fatal signals left at
+ * their default, map the queue's memory, load the default profile, look
+ * for a seccomp filter.  0, or -1 if deferral is off (bc_engine.off).
+ * Lock held, by the process that owns the engine. */
+hidden int __bc_arm(void);
+/* Arm before any deferral if the process has made at least writes
+ * write calls (/proc/self/io's count, which an exec keeps) and arming
+ * would rewrite libc's sites (the glibc way, not threaded): for a process
+ * whose writes libc makes itself (stdio; preload.c).  The writes made; -1
+ * if not now (a handler, the engine itself, a child sharing the memory);
+ * -2 if never this way (or the count is unknown). */
+hidden long __bc_engine_arm_early(long writes);
+/* Is a seccomp filter on (deferral off for good)?  -1 if so, else 0.
+ * Lock held. */
+hidden int __bc_filtered(void);
+/* Whether the caller is the process that owns the engine, not a child
+ * sharing its memory (vfork, posix_spawn, clone without CLONE_THREAD);
+ * bypassed: a musl thread whose calls bypass the entry.  Learns the
+ * owner's pid where the caller cannot be such a child. */
+hidden int __bc_owner(int bypassed);
+/* The owner's pid, asked if not known yet; only where the caller is the
+ * owner (before a child that shares the memory can exist). */
+hidden long __bc_owner_pid(void);
+/* The program is ending or leaving: flush, report, stop deferring
+ * (final) or not (an exec that may fail).  bypassed: the caller may be a
+ * child sharing the memory that bypasses the musl entry (its _Exit still
+ * tells it), which only its pid tells from the owner. */
+hidden void __bc_engine_end(int reason, long nr, int final, int bypassed);
+/* __bc_settle from outside the engine, taking the lock: unless this
+ * thread is inside the engine or a vfork child, or nothing is busy. */
+hidden void __bc_engine_settle(int reason);
+/* A call nr made past the engine, caught while calls were pending (the
+ * net, sud.c): counted, what is pending settled, and every fd's type
+ * forgotten, since the call may have changed it. */
+hidden void __bc_engine_unseen(long nr);
+
+/* musl's __synccall begins (every other thread will be stopped, one
+ * perhaps inside the engine): settle and keep the lock, every thread's
+ * calls going raw, until it ends; then forget the fds (calls were not
+ * seen) and retire the engine's threads (credentials may have changed). */
+hidden void __bc_engine_synccall(int begin);
+/* Nonzero while a __synccall holds the engine: calls go raw. */
+extern hidden int __bc_synccall;
+/* Forget every fd and the caller's identity: something out of sight may
+ * have closed fds or changed credentials (glibc's FORGET functions). */
+hidden void __bc_engine_forget_fds(void);
+/* The process's credentials may have changed (set*id, capset, a prctl or
+ * seccomp call, a __synccall, a libc function out of sight): the cached
+ * euid is forgotten, and the engine's raw threads, which keep the
+ * credentials they started with, are retired; the next batch starts new
+ * ones.  The one place that handles it.  Lock held. */
+hidden void __bc_creds_changed(void);
+/* In a fork child: pending calls belong to the parent; start afresh. */
+hidden void __bc_engine_child(void);
+
+/* Another thread is starting: see bc_engine.threaded. */
+hidden void __bc_engine_threaded(void);
+
+/* A thread's first call: past the first, the process is threaded even if
+ * the engine missed the thread's start (a libc that starts threads
+ * inside its own functions). */
+hidden struct bc_thread *__bc_thread_first(void);
+
+/* Count call nr for the report, as seen on the calling thread. */
+static inline void __bc_seen(long nr)
+{
+	struct bc_thread *t = __bc_self ? __bc_self : __bc_thread_first();
+
+	if (t)
+		__bc_count(t, nr);
+}
+
+#endif

@@ -1,0 +1,20 @@
+/* Memory shared with other processes (memshare.c): while there is any,
+ * nothing waits. */
+#ifndef BC_MEMSHARE_H
+#define BC_MEMSHARE_H
+
+#include "hidden.h"
+
+/* A MAP_SHARED mapping (its mmap flags, prot and fd), or a System V
+ * segment attached (flags -1): while the process shares writable memory
+ * with another, nothing waits.  Lock held. */
+hidden void __bc_mem_mapped(long flags, long prot, long fd);
+/* The process forks: its shared mappings become shared with the child.
+ * Lock held. */
+hidden void __bc_mem_fork(void);
+/* The same, taking the lock (a fork seen, or glibc's forkpty, daemon). */
+hidden void __bc_engine_forks(void);
+/* After a fork where not every mapping is seen: read them.  Lock held. */
+hidden void __bc_mem_scan(void);
+
+#endif

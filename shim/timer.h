@@ -1,0 +1,17 @@
+/* The timer thread (timer.c), which keeps the time bound. */
+#ifndef BC_TIMER_H
+#define BC_TIMER_H
+
+#include "hidden.h"
+
+/* Start the timer thread if this process has none; lock held. */
+hidden void __bc_timer_need(void);
+/* The timer thread is gone (in a fork child). */
+hidden void __bc_timer_forget(void);
+/* The timer thread must end: the process's credentials changed, which a
+ * raw thread does not follow; the next batch starts a new one. */
+hidden void __bc_timer_retire(void);
+/* The same, and wait until it has ended; the lock not held. */
+hidden void __bc_timer_end(void);
+
+#endif
