@@ -384,7 +384,8 @@ static int queue_data(long nr, struct bc_pend *p, struct bc_fd *f, const long a[
 	if (!size_ok(len) || (!iov && !buf))
 		return 0;
 	if (kills >= 0) {
-		if (!ready())
+		/* The maps read there may find f's file mapped. */
+		if (!ready() || (f->type == FT_REG && mapped(p->fd, f)))
 			return 0;
 		/* Only once armed: the stand-in at SIGPIPE's or SIGXFSZ's default. */
 		if (kills && (sig = failure_signal(f)) < 0)
@@ -861,6 +862,22 @@ static void map_shared(int fd)
 			return;
 	E.mapped[E.nmapped].dev = f->dev;
 	E.mapped[E.nmapped].ino = f->ino;
+	E.nmapped++;
+}
+
+/* A file found mapped in the maps (an mmap the engine did not see). */
+hidden void __bc_file_mapped(uint64_t dev, uint64_t ino)
+{
+	__bc_unverdict();
+	for (unsigned i = 0; i < E.nmapped; i++)
+		if (E.mapped[i].dev == dev && E.mapped[i].ino == ino)
+			return;
+	if (E.nmapped == BC_MAPPED_MAX) {
+		E.many_mapped = 1;
+		return;
+	}
+	E.mapped[E.nmapped].dev = dev;
+	E.mapped[E.nmapped].ino = ino;
 	E.nmapped++;
 }
 

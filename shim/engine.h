@@ -687,6 +687,7 @@ hidden void __bc_mem_fork(void);
 hidden void __bc_engine_forks(void);
 /* After a fork where not every mapping is seen: read them.  Lock held. */
 hidden void __bc_mem_scan(void);
+hidden void __bc_file_mapped(uint64_t dev, uint64_t ino);
 
 /* Is sig at its default action, which kills: the engine's stand-in, in
  * the kernel too (asked with one raw call)?  Asked only once armed:

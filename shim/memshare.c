@@ -93,6 +93,31 @@ static int known_safe(const char *l, int n)
 	return 0;
 }
 
+/* The file of a maps line (its "major:minor" in hex, its inode), as
+ * fstat's st_dev and st_ino: its data is seen without a call. */
+static void file_mapped(const char *l)
+{
+	unsigned long v[3] = { 0, 0, 0 }, major, minor;
+	int field = 0, k = 0;
+
+	for (; *l && field < 5; l++) {
+		if (*l == ' ') {
+			field += l[1] != ' ';
+			continue;
+		}
+		if (field == 3 && *l == ':') {
+			k = 1;
+		} else if (field == 3) {
+			v[k] = v[k] * 16 + (unsigned long)(*l <= '9' ? *l - '0' : (*l | 0x20) - 'a' + 10);
+		} else if (field == 4) {
+			v[2] = v[2] * 10 + (unsigned long)(*l - '0');
+		}
+	}
+	major = v[0];
+	minor = v[1];
+	__bc_file_mapped((minor & 0xff) | major << 8 | (minor & ~0xffUL) << 12, v[2]);
+}
+
 /* A header line of maps or smaps: "start-end perms offset dev inode path". */
 static int header(const char *l)
 {
@@ -131,10 +156,18 @@ static void line(struct scan *s, const char *l, int n)
 	} else if (s->smaps && s->cur[0] && n > 8 && !__builtin_memcmp(l, "VmFlags:", 8)) {
 		/* "mw": VM_MAYWRITE, set unless mapped from an fd open
 		 * read-only or a write-sealed memfd. */
+		int mw = 0;
+
 		for (int i = 8; i + 2 <= n; i++)
 			if (l[i - 1] == ' ' && l[i] == 'm' && l[i + 1] == 'w' &&
 			    (i + 2 == n || l[i + 2] == ' '))
-				s->writable = 1;
+				mw = 1;
+		s->writable |= mw;
+		/* Not written through, but it shows the file's data: writes
+		 * to the file must not wait (the engine did not see the
+		 * mmap, so its file is not in E.mapped yet). */
+		if (!mw)
+			file_mapped(s->cur);
 		if (!s->writable && nsafe < NSAFE)
 			__builtin_memcpy(safe[nsafe++], s->cur, KEY);
 		s->cur[0] = 0;
@@ -174,7 +207,8 @@ static int read_lines(const char *path, struct scan *s)
  * locale and gconv caches shared from read-only fds: those are not.
  * Maps that cannot be read count as shared; smaps is read only when maps
  * shows a shared mapping not already known safe (it costs several times
- * as much: the kernel counts each mapping's pages). */
+ * as much: the kernel counts each mapping's pages).  A safe one's file is
+ * noted as mapped: it shows the file's data without a call. */
 hidden void __bc_mem_scan(void)
 {
 	struct scan s = { 0 };
