@@ -63,14 +63,7 @@ hidden void __bc_mem_fork(void)
 	__bc_unverdict();
 }
 
-/* Shared mappings smaps showed no store can reach, by their maps line up
- * to the inode (address, permissions, offset, file): a later fork's scan
- * need not read smaps for them again.  Such a mapping never changes in
- * place; one replacing it differs in some field, or came from an mmap
- * the engine saw (__bc_mem_mapped). */
-enum { NSAFE = 8, KEY = 96, LINE = 256 };
-static char safe[NSAFE][KEY];
-static int nsafe;
+enum { KEY = 96, LINE = 256 };
 
 /* The length of a maps line's key: up to the end of its inode field. */
 static int key_len(const char *l, int n)
@@ -81,16 +74,6 @@ static int key_len(const char *l, int n)
 		if (l[i] == ' ' && (i + 1 >= n || l[i + 1] != ' '))
 			field++;
 	return i < KEY ? i : KEY - 1;
-}
-
-static int known_safe(const char *l, int n)
-{
-	int k = key_len(l, n);
-
-	for (int i = 0; i < nsafe; i++)
-		if (!__builtin_strncmp(safe[i], l, k) && !safe[i][k])
-			return 1;
-	return 0;
 }
 
 /* The file of a maps line (its "major:minor" in hex, its inode), as
@@ -136,7 +119,7 @@ static int shared_line(const char *l, int n)
 
 struct scan {
 	int smaps;        /* reading smaps, not maps */
-	int unknown;      /* maps: a shared mapping not known safe */
+	int unknown;      /* maps: a shared mapping */
 	char cur[KEY];    /* smaps: the shared mapping being read, or "" */
 	int writable;     /* smaps: a shared mapping may be written */
 };
@@ -148,7 +131,7 @@ static void line(struct scan *s, const char *l, int n)
 		int k = key_len(l, n);
 
 		s->cur[0] = 0;
-		if (!shared_line(l, n) || known_safe(l, n))
+		if (!shared_line(l, n))
 			return;
 		s->unknown = 1;
 		__builtin_memcpy(s->cur, l, (size_t)k);
@@ -168,8 +151,6 @@ static void line(struct scan *s, const char *l, int n)
 		 * mmap, so its file is not in E.mapped yet). */
 		if (!mw)
 			file_mapped(s->cur);
-		if (!s->writable && nsafe < NSAFE)
-			__builtin_memcpy(safe[nsafe++], s->cur, KEY);
 		s->cur[0] = 0;
 	}
 }
@@ -206,9 +187,11 @@ static int read_lines(const char *path, struct scan *s)
  * make it writable unseen): smaps' VmFlags tell, "mw".  glibc maps its
  * locale and gconv caches shared from read-only fds: those are not.
  * Maps that cannot be read count as shared; smaps is read only when maps
- * shows a shared mapping not already known safe (it costs several times
- * as much: the kernel counts each mapping's pages).  A safe one's file is
- * noted as mapped: it shows the file's data without a call. */
+ * shows a shared mapping (it costs several times as much: the kernel
+ * counts each mapping's pages), every time: a safe one is not remembered,
+ * since an unseen mmap may replace it with one whose maps line is the
+ * same (address, permissions, offset, file) but that has "mw" (the file
+ * opened read-write).  A safe one's file is noted as mapped. */
 hidden void __bc_mem_scan(void)
 {
 	struct scan s = { 0 };
