@@ -10,8 +10,9 @@
  * any time: /dev/shm, a memfd, a plain file), a System V segment, and
  * shared anonymous memory once the process forks.  Not every mapping is
  * seen (glibc maps sem_open's semaphores itself; a program may make its
- * own inline syscall), so a fork makes the engine read /proc/self/maps
+ * own inline syscall), so a fork makes the engine read its maps
  * before its next deferral. */
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -122,6 +123,7 @@ struct scan {
 	int unknown;      /* maps: a shared mapping */
 	char cur[KEY];    /* smaps: the shared mapping being read, or "" */
 	int writable;     /* smaps: a shared mapping may be written */
+	int headers;      /* mappings read */
 };
 
 /* One line (at most LINE bytes of it). */
@@ -130,6 +132,7 @@ static void line(struct scan *s, const char *l, int n)
 	if (header(l)) {
 		int k = key_len(l, n);
 
+		s->headers++;
 		s->cur[0] = 0;
 		if (!shared_line(l, n))
 			return;
@@ -155,15 +158,25 @@ static void line(struct scan *s, const char *l, int n)
 	}
 }
 
-/* Each line of path; -1 if it cannot be read. */
-static int read_lines(const char *path, struct scan *s)
+/* Each line of /proc/thread-self/name (/proc/self/name before Linux
+ * 3.17): /proc/self is the main thread's, which reads empty once that
+ * thread has exited.  -1 if it cannot be read, or holds no mapping. */
+static int read_lines(const char *name, struct scan *s)
 {
-	char buf[4096], l[LINE];
+	char buf[4096], l[LINE], path[32] = "/proc/thread-self/";
 	long fd, n;
-	int len = 0;
+	int len = 0, headers = s->headers;
 
+	for (int i = 0; (path[18 + i] = name[i]); i++)
+		;
 	E.n.probes += 3;
 	fd = __bc_raw6(SYS_open, (long)path, O_RDONLY | O_CLOEXEC, 0, 0, 0, 0);
+	if (fd == -ENOENT) {
+		__builtin_memcpy(path, "/proc/self/", 11);
+		for (int i = 0; (path[11 + i] = name[i]); i++)
+			;
+		fd = __bc_raw6(SYS_open, (long)path, O_RDONLY | O_CLOEXEC, 0, 0, 0, 0);
+	}
 	if (fd < 0)
 		return -1;
 	while ((n = __bc_raw6(SYS_read, fd, (long)buf, sizeof buf, 0, 0, 0)) > 0) {
@@ -179,7 +192,7 @@ static int read_lines(const char *path, struct scan *s)
 		}
 	}
 	__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
-	return n < 0 ? -1 : 0;
+	return n < 0 || s->headers == headers ? -1 : 0;
 }
 
 /* A mapping with 's' in its permissions, even read-only, is shared if a
@@ -199,13 +212,13 @@ hidden void __bc_mem_scan(void)
 	E.maps_unknown = 0;
 	if (E.off & BC_OFF_SHARED)
 		return;
-	if (read_lines("/proc/self/maps", &s) < 0) {
+	if (read_lines("maps", &s) < 0) {
 		share();
 		return;
 	}
 	if (!s.unknown)
 		return;
 	s.smaps = 1;
-	if (read_lines("/proc/self/smaps", &s) < 0 || s.writable)
+	if (read_lines("smaps", &s) < 0 || s.writable)
 		share();
 }
