@@ -183,10 +183,12 @@ static void ask(int what, struct bc_view *v, int *net_asked)
 		v->f_asked = 1;
 		break;
 	case V_ASK_READY:
-		/* Arming maps the arena, with nothing queued yet. */
+		/* Arming maps the arena, with nothing queued yet; the maps
+		 * read there may find files mapped (memshare.c). */
 		v->ready = ready();
 		v->off = E.off;
 		v->arena = E.arena, v->used = E.used, v->size = E.arena_size;
+		v->nmapped = E.nmapped, v->many_mapped = E.many_mapped;
 		break;
 	case V_ASK_EUID:
 		if (E.euid < 0)
@@ -610,17 +612,7 @@ static void map_shared(int fd)
 {
 	struct bc_fd *f = __bc_fd_get(fd);
 
-	__bc_unverdict();
-	if (!f || E.nmapped == BC_MAPPED_MAX) {
-		E.many_mapped = 1;
-		return;
-	}
-	for (unsigned i = 0; i < E.nmapped; i++)
-		if (E.mapped[i].dev == f->dev && E.mapped[i].ino == f->ino)
-			return;
-	E.mapped[E.nmapped].dev = f->dev;
-	E.mapped[E.nmapped].ino = f->ino;
-	E.nmapped++;
+	__bc_file_mapped(f ? f->dev : 0, f ? f->ino : 0, f != NULL);
 }
 
 /* A prctl that changes nothing a raw thread's calls depend on (its

@@ -10,8 +10,9 @@
  * any time: /dev/shm, a memfd, a plain file), a System V segment, and
  * shared anonymous memory once the process forks.  Not every mapping is
  * seen (glibc maps sem_open's semaphores itself; a program may make its
- * own inline syscall), so a fork makes the engine read /proc/self/maps
+ * own inline syscall), so a fork makes the engine read its maps
  * before its next deferral. */
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -47,6 +48,21 @@ hidden void __bc_mem_mapped(long flags, long prot, long fd)
 	share();
 }
 
+hidden void __bc_file_mapped(uint64_t dev, uint64_t ino, int known)
+{
+	__bc_unverdict();
+	for (unsigned i = 0; known && i < E.nmapped; i++)
+		if (E.mapped[i].dev == dev && E.mapped[i].ino == ino)
+			return;
+	if (!known || E.nmapped == BC_MAPPED_MAX) {
+		E.many_mapped = 1;
+		return;
+	}
+	E.mapped[E.nmapped].dev = dev;
+	E.mapped[E.nmapped].ino = ino;
+	E.nmapped++;
+}
+
 hidden void __bc_engine_forks(void)
 {
 	__bc_lock();
@@ -64,14 +80,7 @@ hidden void __bc_mem_fork(void)
 	__bc_unverdict();
 }
 
-/* Shared mappings smaps showed no store can reach, by their maps line up
- * to the inode (address, permissions, offset, file): a later fork's scan
- * need not read smaps for them again.  Such a mapping never changes in
- * place; one replacing it differs in some field, or came from an mmap
- * the engine saw (__bc_mem_mapped). */
-enum { NSAFE = 8, KEY = 96, LINE = 256 };
-static char safe[NSAFE][KEY];
-static int nsafe;
+enum { KEY = 96, LINE = 256 };
 
 /* The length of a maps line's key: up to the end of its inode field. */
 static int key_len(const char *l, int n)
@@ -84,14 +93,29 @@ static int key_len(const char *l, int n)
 	return i < KEY ? i : KEY - 1;
 }
 
-static int known_safe(const char *l, int n)
+/* The file of a maps line (its "major:minor" in hex, its inode), as
+ * fstat's st_dev and st_ino: its data is seen without a call. */
+static void file_mapped(const char *l)
 {
-	int k = key_len(l, n);
+	unsigned long v[3] = { 0, 0, 0 }, major, minor;
+	int field = 0, k = 0;
 
-	for (int i = 0; i < nsafe; i++)
-		if (!__builtin_strncmp(safe[i], l, k) && !safe[i][k])
-			return 1;
-	return 0;
+	for (; *l && field < 5; l++) {
+		if (*l == ' ') {
+			field += l[1] != ' ';
+			continue;
+		}
+		if (field == 3 && *l == ':') {
+			k = 1;
+		} else if (field == 3) {
+			v[k] = v[k] * 16 + (unsigned long)(*l <= '9' ? *l - '0' : (*l | 0x20) - 'a' + 10);
+		} else if (field == 4) {
+			v[2] = v[2] * 10 + (unsigned long)(*l - '0');
+		}
+	}
+	major = v[0];
+	minor = v[1];
+	__bc_file_mapped((minor & 0xff) | major << 8 | (minor & ~0xffUL) << 12, v[2], 1);
 }
 
 /* A header line of maps or smaps: "start-end perms offset dev inode path". */
@@ -112,9 +136,10 @@ static int shared_line(const char *l, int n)
 
 struct scan {
 	int smaps;        /* reading smaps, not maps */
-	int unknown;      /* maps: a shared mapping not known safe */
+	int unknown;      /* maps: a shared mapping */
 	char cur[KEY];    /* smaps: the shared mapping being read, or "" */
 	int writable;     /* smaps: a shared mapping may be written */
+	int headers;      /* mappings read */
 };
 
 /* One line (at most LINE bytes of it). */
@@ -123,8 +148,13 @@ static void line(struct scan *s, const char *l, int n)
 	if (header(l)) {
 		int k = key_len(l, n);
 
+		s->headers++;
+		/* A shared mapping whose smaps said nothing of "mw" (no
+		 * VmFlags line: Linux before 3.8) may be written. */
+		if (s->smaps && s->cur[0])
+			s->writable = 1;
 		s->cur[0] = 0;
-		if (!shared_line(l, n) || known_safe(l, n))
+		if (!shared_line(l, n))
 			return;
 		s->unknown = 1;
 		__builtin_memcpy(s->cur, l, (size_t)k);
@@ -132,25 +162,41 @@ static void line(struct scan *s, const char *l, int n)
 	} else if (s->smaps && s->cur[0] && n > 8 && !__builtin_memcmp(l, "VmFlags:", 8)) {
 		/* "mw": VM_MAYWRITE, set unless mapped from an fd open
 		 * read-only or a write-sealed memfd. */
+		int mw = 0;
+
 		for (int i = 8; i + 2 <= n; i++)
 			if (l[i - 1] == ' ' && l[i] == 'm' && l[i + 1] == 'w' &&
 			    (i + 2 == n || l[i + 2] == ' '))
-				s->writable = 1;
-		if (!s->writable && nsafe < NSAFE)
-			__builtin_memcpy(safe[nsafe++], s->cur, KEY);
+				mw = 1;
+		s->writable |= mw;
+		/* Not written through, but it shows the file's data: writes
+		 * to the file must not wait (the engine did not see the
+		 * mmap, so its file is not in E.mapped yet). */
+		if (!mw)
+			file_mapped(s->cur);
 		s->cur[0] = 0;
 	}
 }
 
-/* Each line of path; -1 if it cannot be read. */
-static int read_lines(const char *path, struct scan *s)
+/* Each line of /proc/thread-self/name (/proc/self/name before Linux
+ * 3.17): /proc/self is the main thread's, which reads empty once that
+ * thread has exited.  -1 if it cannot be read, or holds no mapping. */
+static int read_lines(const char *name, struct scan *s)
 {
-	char buf[4096], l[LINE];
+	char buf[4096], l[LINE], path[32] = "/proc/thread-self/";
 	long fd, n;
-	int len = 0;
+	int len = 0, headers = s->headers;
 
+	for (int i = 0; (path[18 + i] = name[i]); i++)
+		;
 	E.n.probes += 3;
 	fd = __bc_raw6(SYS_open, (long)path, O_RDONLY | O_CLOEXEC, 0, 0, 0, 0);
+	if (fd == -ENOENT) {
+		__builtin_memcpy(path, "/proc/self/", 11);
+		for (int i = 0; (path[11 + i] = name[i]); i++)
+			;
+		fd = __bc_raw6(SYS_open, (long)path, O_RDONLY | O_CLOEXEC, 0, 0, 0, 0);
+	}
 	if (fd < 0)
 		return -1;
 	while ((n = __bc_raw6(SYS_read, fd, (long)buf, sizeof buf, 0, 0, 0)) > 0) {
@@ -166,7 +212,7 @@ static int read_lines(const char *path, struct scan *s)
 		}
 	}
 	__bc_raw6(SYS_close, fd, 0, 0, 0, 0, 0);
-	return n < 0 ? -1 : 0;
+	return n < 0 || s->headers == headers ? -1 : 0;
 }
 
 /* A mapping with 's' in its permissions, even read-only, is shared if a
@@ -174,8 +220,11 @@ static int read_lines(const char *path, struct scan *s)
  * make it writable unseen): smaps' VmFlags tell, "mw".  glibc maps its
  * locale and gconv caches shared from read-only fds: those are not.
  * Maps that cannot be read count as shared; smaps is read only when maps
- * shows a shared mapping not already known safe (it costs several times
- * as much: the kernel counts each mapping's pages). */
+ * shows a shared mapping (it costs several times as much: the kernel
+ * counts each mapping's pages), every time: a safe one is not remembered,
+ * since an unseen mmap may replace it with one whose maps line is the
+ * same (address, permissions, offset, file) but that has "mw" (the file
+ * opened read-write).  A safe one's file is noted as mapped. */
 hidden void __bc_mem_scan(void)
 {
 	struct scan s = { 0 };
@@ -183,13 +232,14 @@ hidden void __bc_mem_scan(void)
 	E.maps_unknown = 0;
 	if (E.off & BC_OFF_SHARED)
 		return;
-	if (read_lines("/proc/self/maps", &s) < 0) {
+	if (read_lines("maps", &s) < 0) {
 		share();
 		return;
 	}
 	if (!s.unknown)
 		return;
 	s.smaps = 1;
-	if (read_lines("/proc/self/smaps", &s) < 0 || s.writable)
+	s.cur[0] = 0;
+	if (read_lines("smaps", &s) < 0 || s.writable || s.cur[0])
 		share();
 }

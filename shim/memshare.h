@@ -3,6 +3,8 @@
 #ifndef BC_MEMSHARE_H
 #define BC_MEMSHARE_H
 
+#include <stdint.h>
+
 #include "hidden.h"
 
 /* A MAP_SHARED mapping (its mmap flags, prot and fd), or a System V
@@ -16,5 +18,9 @@ hidden void __bc_mem_fork(void);
 hidden void __bc_engine_forks(void);
 /* After a fork where not every mapping is seen: read them.  Lock held. */
 hidden void __bc_mem_scan(void);
+/* A file (dev, ino; not known: identity unknown) is mapped: its data is
+ * seen without a call, so writes to it go direct (bc_engine.mapped).
+ * Lock held. */
+hidden void __bc_file_mapped(uint64_t dev, uint64_t ino, int known);
 
 #endif

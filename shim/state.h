@@ -143,7 +143,7 @@ struct bc_engine {
 	int threaded;       /* another thread may exist: only writes that cannot
 			       block wait (a flush blocked on a pipe would hold
 			       up the thread that drains it) */
-	unsigned nmapped;   /* files mapped shared, in mapped[]: their data is
+	unsigned nmapped;   /* files mapped, in mapped[] (memshare.c): their data is
 			       seen without a call, so writes to them go direct */
 	int many_mapped;    /* more than BC_MAPPED_MAX, or one not identified */
 	struct bc_file_id mapped[BC_MAPPED_MAX];

@@ -1,4 +1,5 @@
-# Check the BC_STATS lines of stats_shared.c and stats_unseen_map.c:
+# Check the BC_STATS lines of stats_shared.c, stats_unseen_map.c and
+# stats_map_replaced.c:
 # prints the problems, if any.
 import json, sys
 what, path = sys.argv[1], sys.argv[2]
@@ -15,6 +16,9 @@ elif what == "shared":
 elif what == "on":
     # The parent defers after the fork, nothing shared.
     ok = any(s == 0 and d > 0 for s, d in got)
+elif what == "seen":
+    # Some process saw shared memory.
+    ok = any(s == 1 for s, _ in got)
 else:
     # Nothing deferred anywhere; the parent saw shared memory.
     ok = all(d == 0 for _, d in got) and any(s == 1 for s, _ in got)

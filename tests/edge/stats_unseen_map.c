@@ -21,17 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static long inline_mmap(long len, long prot, long flags, long fd)
-{
-	register long r10 __asm__("r10") = flags;
-	register long r8 __asm__("r8") = fd;
-	register long r9 __asm__("r9") = 0;
-	long r;
-
-	__asm__ volatile("syscall" : "=a"(r) : "0"(SYS_mmap), "D"(0L), "S"(len), "d"(prot),
-			 "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
-	return r;
-}
+#include "inline_mmap.h"
 
 int main(int argc, char **argv)
 {
