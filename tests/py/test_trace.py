@@ -83,6 +83,21 @@ class Normalise(unittest.TestCase):
         self.assertTrue(any("/proc/200/io" in l for l in b), b)
         self.assertIsNone(trace.difference(n, b))
 
+    def test_maps_probes_of_the_thread(self):
+        # The scan after a fork reads the thread's maps and smaps
+        # (/proc/thread-self, which strace shows as the task's files).
+        step = '{p} write(3</w/{r}/out>, "x", 1) = 1\n'
+        look = "".join('{p} open("/proc/thread-self/%s", O_RDONLY|O_CLOEXEC) = 5</proc/{p}/task/{p}/%s>\n'
+                       '{p} read(5</proc/{p}/task/{p}/%s>, "55d0-55d1 r--s 0"..., 4096) = 99\n'
+                       '{p} close(5</proc/{p}/task/{p}/%s>) = 0\n' % (f, f, f, f)
+                       for f in ("maps", "smaps"))
+        n = self.norm("".join(step.format(p=100, r="run1") for _ in range(3)),
+                      subs=[("/w/run1", "RUN")])
+        b = self.norm(step.format(p=200, r="run2") + look.format(p=200) +
+                      step.format(p=200, r="run2") * 2, subs=[("/w/run2", "RUN")])
+        self.assertTrue(any("smaps" in l for l in b), b)
+        self.assertIsNone(trace.difference(n, b))
+
     def test_environment_count_goes(self):
         n = self.norm(NATIVE)
         self.assertTrue(any("/* vars */" in l for l in n), n)

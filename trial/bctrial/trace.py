@@ -27,7 +27,8 @@ What is done, and why:
 - The shim's probes: calls shaped like them (fstat, fstatfs,
   newfstatat/statx(fd, "", AT_EMPTY_PATH), fcntl(fd, F_GETFL),
   getsockopt(fd, SOL_SOCKET, SO_TYPE or SO_DOMAIN), and the open, reads and close of
-  /proc/self/maps after a fork, and of /proc/self/io, whose count of
+  /proc/thread-self/maps and smaps after a fork (/proc/self/ before Linux
+  3.17), and of /proc/self/io, whose count of
   writes tells a process writing through stdio to arm) are marked "~ " and, like the reads below, go before directly
   preceding deferrable calls (a probe is made when a call is deferred,
   before the call reaches the kernel).  --compare lets the bcshim side hold
@@ -165,11 +166,11 @@ def result_value(result):
 def is_probe(name, args):
     if name == "fstatfs":
         return True
-    if name in ("open", "openat") and re.search(r'"/proc/self/(maps|io)"', args):
+    if name in ("open", "openat") and re.search(r'"/proc/(self|thread-self)/(maps|smaps|io)"', args):
         return True
     if name in ("read", "close"):
         _, path = first_fd(args)
-        return path is not None and re.fullmatch(r'/proc/\d+/(maps|io)', path) is not None
+        return path is not None and re.fullmatch(r'/proc/\d+/(task/\d+/)?(maps|smaps|io)', path) is not None
     if name in ("fstat", "newfstatat", "statx"):
         fd, _ = first_fd(args)
         if name == "fstat":
