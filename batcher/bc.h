@@ -20,6 +20,9 @@ extern "C" {
 #define BC_NREGS      256
 #define BC_WIN_SIZE   8           /* a call's window: result, 6 args, spare */
 #define BC_WIN_MAX    (BC_NREGS - BC_WIN_SIZE)
+#define BC_NR_LIMIT   512         /* x86_64 syscall numbers are below it (x32's
+				     and unassigned ones above): sys NR, the
+				     engine's tables */
 
 /* Page layout: header at 0, code area at 64, registers at 2048.  A binary
  * program (a .bc file) is the header plus code_len + data_len code bytes. */

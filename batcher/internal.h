@@ -7,9 +7,6 @@
 #include "bc.h"
 #include "hidden.h"
 
-/* Highest syscall number a sys instruction may name, plus one. */
-#define BC_NR_LIMIT 512
-
 /* Opcode metadata indexed by opcode byte; name is NULL for unknown ones. */
 extern hidden const struct bc_opinfo __bc_opinfo[256];
 

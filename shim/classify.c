@@ -9,7 +9,7 @@
 #include "classify.h"
 #include "state.h"
 
-hidden const struct bc_class __bc_class_table[BC_NR_MAX] = {
+hidden const struct bc_class __bc_class_table[BC_NR_LIMIT] = {
 #define ROW(name, dep, pred, fdarg, flags) [SYS_##name] = { dep, pred, fdarg, flags, 1 },
 	BC_CLASSES(ROW)
 #undef ROW
@@ -64,13 +64,13 @@ hidden struct bc_class __bc_refine(long nr, const long a[6], struct bc_class c)
 }
 
 /* Built with the table, at compile time: nothing to compute at start. */
-hidden const unsigned char __bc_pass[BC_NR_MAX] = {
+hidden const unsigned char __bc_pass[BC_NR_LIMIT] = {
 #define ROW(name, dep, pred, fdarg, flags) [SYS_##name] = PASS_OF(dep, pred, fdarg, flags),
 	BC_CLASSES(ROW)
 #undef ROW
 };
 
-hidden const unsigned char __bc_idle_pass[BC_NR_MAX] = {
+hidden const unsigned char __bc_idle_pass[BC_NR_LIMIT] = {
 #define ROW(name, dep, pred, fdarg, flags) [SYS_##name] = IDLE_OF(SYS_##name, pred),
 	BC_CLASSES(ROW)
 #undef ROW

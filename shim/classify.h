@@ -7,7 +7,7 @@
 #include "state.h"
 
 /* The classification table, by syscall number (classes.h). */
-extern hidden const struct bc_class __bc_class_table[BC_NR_MAX];
+extern hidden const struct bc_class __bc_class_table[BC_NR_LIMIT];
 
 /* Per syscall: PASS_ALWAYS if it is never deferred, changes nothing the
  * engine knows and depends on nothing; PASS_IF_EMPTY if that holds while
@@ -15,7 +15,7 @@ extern hidden const struct bc_class __bc_class_table[BC_NR_MAX];
  * fd (DEP_OBS) and so also while nothing pending or in flight touches
  * that fd's file (bc_fd.clear); 0 otherwise. */
 enum { PASS_NEVER, PASS_ALWAYS, PASS_IF_EMPTY, PASS_IF_CLEAR };
-extern hidden const unsigned char __bc_pass[BC_NR_MAX];
+extern hidden const unsigned char __bc_pass[BC_NR_LIMIT];
 #define PASS_OF(dep, pred, fdarg, flags) \
 	(!(pred) && !((flags) & (CL_CHANGES | CL_REFINE)) ? \
 	 /* A call on an fd waits for a pending close of it. */ \
@@ -27,7 +27,7 @@ extern hidden const unsigned char __bc_pass[BC_NR_MAX];
  * the spell down; IDLE_IGNORE (0) for the rest, unlisted ones too (the fd
  * table is forgotten when the spell ends). */
 enum { IDLE_IGNORE, IDLE_WATCH, IDLE_TICK };
-extern hidden const unsigned char __bc_idle_pass[BC_NR_MAX];
+extern hidden const unsigned char __bc_idle_pass[BC_NR_LIMIT];
 /* What the engine must see even while idle: what changes the signal
  * dispositions it stands in for, makes children, ends or replaces the
  * program, shares memory, installs a filter or changes the credentials
@@ -66,7 +66,7 @@ static inline struct bc_class __bc_classify(long nr, const long a[6])
 	static const struct bc_class unknown = { DEP_ALL, PRED_NO, -1, 0, 1 };
 	struct bc_class c;
 
-	if ((unsigned long)nr >= BC_NR_MAX || !__bc_class_table[nr].listed)
+	if ((unsigned long)nr >= BC_NR_LIMIT || !__bc_class_table[nr].listed)
 		return unknown;  /* unknown means flush */
 	c = __bc_class_table[nr];
 	return (c.flags & CL_REFINE) ? __bc_refine(nr, a, c) : c;

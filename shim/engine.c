@@ -475,7 +475,7 @@ static int idle_passes(long nr)
 {
 	unsigned p;
 
-	if (!__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) || (unsigned long)nr >= BC_NR_MAX ||
+	if (!__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) || (unsigned long)nr >= BC_NR_LIMIT ||
 	    (p = __bc_idle_pass[nr]) == IDLE_WATCH)
 		return 0;
 	return p == IDLE_IGNORE || __bc_idle_tick();
@@ -740,7 +740,7 @@ static void learn(long nr, const long a[6], long res)
 
 hidden void __bc_after(long nr, const long a[6], long res)
 {
-	if (!__bc_on || __bc_tls.aside || __bc_synccall || (unsigned long)nr >= BC_NR_MAX ||
+	if (!__bc_on || __bc_tls.aside || __bc_synccall || (unsigned long)nr >= BC_NR_LIMIT ||
 	    !(__bc_class_table[nr].flags & CL_CHANGES) ||
 	    (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && __bc_idle_pass[nr] != IDLE_WATCH))
 		return;

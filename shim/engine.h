@@ -17,7 +17,7 @@ static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a
 {
 	unsigned p;
 
-	if ((unsigned long)nr >= BC_NR_MAX)
+	if ((unsigned long)nr >= BC_NR_LIMIT)
 		return 0;
 	/* Nothing is pending or owed while idle (the engine goes idle only
 	 * with nothing, and queues nothing until it wakes): a wrapper's call

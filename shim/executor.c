@@ -25,9 +25,9 @@
 #define E __bc_e
 #define PAGE_CALLS (BC_NREGS / BC_WIN_SIZE)
 
-static unsigned char opcode[BC_NR_MAX];
+static unsigned char opcode[BC_NR_LIMIT];
 
-static unsigned char uring_use[BC_NR_MAX]; /* by merged call's nr */
+static unsigned char uring_use[BC_NR_LIMIT]; /* by merged call's nr */
 static struct bc_uring ring;  /* used under the lock only */
 
 static void die_abort(void)

@@ -287,7 +287,7 @@ hidden void __bc_flush(int reason, long nr)
 	backoff(E.ncalls, async ? E.ncalls : E.ncalls - b->nops);
 	E.n.flushes[reason]++;
 	if (reason == FL_DEP)
-		E.n.flush_by[(unsigned long)nr < BC_NR_MAX ? nr : BC_NR_MAX]++;
+		E.n.flush_by[(unsigned long)nr < BC_NR_LIMIT ? nr : BC_NR_LIMIT]++;
 	if (async) {
 		/* The queue's data goes with the batch; the batch's spare
 		 * arena takes its place. */

@@ -110,11 +110,11 @@ static void report(uint64_t total)
 		__bc_put_num(E.n.flushes[i]);
 	}
 	__bc_put("},\"by_syscall\":{");
-	for (int nr = 0; nr <= BC_NR_MAX; nr++) {
+	for (int nr = 0; nr <= BC_NR_LIMIT; nr++) {
 		if (!E.n.flush_by[nr])
 			continue;
 		__bc_put(first ? "\"" : ",\"");
-		if (nr < BC_NR_MAX) {
+		if (nr < BC_NR_LIMIT) {
 			__bc_sys_put(nr);
 		} else {
 			__bc_put("other");

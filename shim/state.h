@@ -19,7 +19,6 @@
 #include "why.h"
 
 #define BC_QUEUE_MAX  1024   /* pending calls */
-#define BC_NR_MAX     512    /* syscall numbers classified and counted */
 #define BC_TARGETS_MAX 16    /* distinct fds with pending calls, tracked */
 #define BC_MAPPED_MAX 64     /* files mapped, tracked (glibc maps a dozen locale files) */
 #define BC_NBATCH     4      /* batches flushed and not yet reaped */
@@ -76,7 +75,7 @@ struct bc_counters {
 	uint64_t inflight_waits;  /* dependency points that waited for batches */
 	uint64_t unseen;          /* calls past the engine the net caught */
 	uint64_t flushes[FL_NREASONS];
-	uint64_t flush_by[BC_NR_MAX + 1];  /* dependency flushes, by syscall */
+	uint64_t flush_by[BC_NR_LIMIT + 1];  /* dependency flushes, by syscall */
 	struct bc_why_counts why;      /* deferred and why not, by syscall (why.c) */
 };
 

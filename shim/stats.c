@@ -180,7 +180,7 @@ hidden void __bc_stats_forget(int only_this_thread, long pid)
 	if (!report_path)
 		return;
 	for (struct bc_thread *t = __atomic_load_n(&threads, __ATOMIC_ACQUIRE); t; t = t->next) {
-		for (unsigned i = 0; i < BC_NSYS; i++)
+		for (unsigned i = 0; i < BC_NR_LIMIT; i++)
 			__atomic_store_n(&t->calls[i], 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&t->other, 0, __ATOMIC_RELAXED);
 	}
@@ -249,7 +249,7 @@ static int open_report(void)
 
 hidden void __bc_stats_report(long final_nr)
 {
-	uint64_t total = 0, sum[BC_NSYS + 1] = { 0 };
+	uint64_t total = 0, sum[BC_NR_LIMIT + 1] = { 0 };
 	int first = 1, fd;
 
 	long pid = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
@@ -262,11 +262,11 @@ hidden void __bc_stats_report(long final_nr)
 	if (final_nr >= 0 && (self = __bc_thread()))
 		__bc_count(self, final_nr);
 	for (struct bc_thread *t = __atomic_load_n(&threads, __ATOMIC_ACQUIRE); t; t = t->next) {
-		for (unsigned i = 0; i < BC_NSYS; i++)
+		for (unsigned i = 0; i < BC_NR_LIMIT; i++)
 			sum[i] += __atomic_load_n(&t->calls[i], __ATOMIC_RELAXED);
-		sum[BC_NSYS] += __atomic_load_n(&t->other, __ATOMIC_RELAXED);
+		sum[BC_NR_LIMIT] += __atomic_load_n(&t->other, __ATOMIC_RELAXED);
 	}
-	for (unsigned i = 0; i <= BC_NSYS; i++)
+	for (unsigned i = 0; i <= BC_NR_LIMIT; i++)
 		total += sum[i];
 	o.len = 0;
 	__bc_put("{\"pid\":");
@@ -276,11 +276,11 @@ hidden void __bc_stats_report(long final_nr)
 	__bc_put("\",\"calls\":{\"total\":");
 	__bc_put_num(total);
 	__bc_put(",\"by_syscall\":{");
-	for (unsigned i = 0; i <= BC_NSYS; i++) {
+	for (unsigned i = 0; i <= BC_NR_LIMIT; i++) {
 		if (!sum[i])
 			continue;
 		__bc_put(first ? "\"" : ",\"");
-		if (i == BC_NSYS)
+		if (i == BC_NR_LIMIT)
 			__bc_put("other");
 		else
 			__bc_sys_put(i);

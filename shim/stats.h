@@ -12,13 +12,10 @@
  * a process that defers nothing touches no page more. */
 #define start_data __attribute__((__section__(".data.bc_start")))
 
-/* Syscall numbers counted by name; others count as "other". */
-#define BC_NSYS 512
-
 struct bc_thread {
 	struct bc_page page;       /* this thread's bc page */
-	uint32_t calls[BC_NSYS];   /* calls seen, by number */
-	uint32_t other;            /* calls seen with a number >= BC_NSYS */
+	uint32_t calls[BC_NR_LIMIT]; /* calls seen, by number */
+	uint32_t other;            /* calls seen with a higher number */
 	int idle;                  /* its thread exited: free for the next one */
 	struct bc_thread *next;    /* every thread's, for the report */
 };
@@ -44,7 +41,7 @@ hidden void __bc_thread_exit(void);
  * writes its counters, the report reads them: relaxed, without a lock. */
 static inline void __bc_count(struct bc_thread *t, long nr)
 {
-	uint32_t *c = (unsigned long)nr < BC_NSYS ? &t->calls[nr] : &t->other;
+	uint32_t *c = (unsigned long)nr < BC_NR_LIMIT ? &t->calls[nr] : &t->other;
 
 	if (t != &__bc_sink)
 		__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);

@@ -22,7 +22,7 @@ static const char *const why_name[WHY_N] = {
  * call finds it at once. */
 static int slot(long nr)
 {
-	static unsigned char slot_of[BC_NR_MAX];
+	static unsigned char slot_of[BC_NR_LIMIT];
 	struct bc_why_counts *w = &E.n.why;
 	int i = __atomic_load_n(&slot_of[nr], __ATOMIC_RELAXED) - 1;
 
@@ -52,7 +52,7 @@ hidden void __bc_why_note(long nr, int why, int locked)
 	uint64_t *n;
 	int i;
 
-	if (nr <= 0 || nr >= BC_NR_MAX || (i = slot(nr)) < 0)
+	if (nr <= 0 || nr >= BC_NR_LIMIT || (i = slot(nr)) < 0)
 		return;
 	n = why >= WHY_N ? &w->s[i].deferred : &w->s[i].why[why];
 	if (locked)
