@@ -242,6 +242,10 @@ hidden int __bc_arm(void)
 		return -1;
 	}
 	E.arena = E.arena0 = (char *)m;
+	/* What was mapped before now out of the engine's sight (glibc's own
+	 * mmaps: sem_open's semaphore, the gconv cache; a program's inline
+	 * syscall): the maps tell, before the first deferral (ready). */
+	E.maps_unknown = 1;
 	/* The engine's open must not take an fd number from another thread's
 	 * open: with threads, no default profile. */
 	if (E.threaded)
