@@ -46,14 +46,16 @@ static void gather(char *to, const struct iovec *iov, long cnt)
 	}
 }
 
-/* Is RLIMIT_FSIZE finite?  Asked when the queue is empty: a change
- * (setrlimit, prlimit) waits for what is queued.  A write that crosses
- * the limit comes back short, with no signal: a result the program sees. */
+/* Is RLIMIT_FSIZE finite?  Asked when the queue is empty, or not yet
+ * asked in this batch (-1: the queue's drop forgets it): a change
+ * (setrlimit, prlimit) waits for what is queued, but one made between
+ * batches is seen only by asking.  A write that crosses the limit comes
+ * back short, with no signal: a result the program sees. */
 static int fsize_limited(void)
 {
 	struct rlimit lim;
 
-	if (!E.npend) {
+	if (!E.npend || E.fsize_limited < 0) {
 		E.n.probes++;
 		E.fsize_limited = __bc_raw6(SYS_prlimit64, 0, RLIMIT_FSIZE, 0, (long)&lim, 0, 0) ||
 				  lim.rlim_cur != RLIM_INFINITY;
@@ -65,13 +67,15 @@ static int fsize_limited(void)
  * its default (the engine's stand-in still in the kernel), not blocked by
  * the thread, and the process not a namespace's init (the kernel drops
  * its default-action signals)?  Asked of the kernel when the queue is
- * empty or threads may differ: while calls are queued, a change waits for
- * them (sigaction, sigprocmask and glibc's sigset family flush first). */
+ * empty, threads may differ, or not yet in this batch (-1: the queue's
+ * drop forgets it): while calls are queued, a change waits for them
+ * (sigaction, sigprocmask and glibc's sigset family flush first), but
+ * one made between batches is seen only by asking. */
 static int sigpipe_kills(void)
 {
 	uint64_t mask;
 
-	if (!E.npend || E.threaded) {
+	if (!E.npend || E.threaded || E.sigpipe_kills < 0) {
 		E.n.probes += 2;
 		__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&mask, 8, 0, 0);
 		E.sigpipe_kills = E.owner != 1 && !(mask >> (SIGPIPE - 1) & 1) &&

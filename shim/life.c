@@ -181,6 +181,7 @@ hidden void __bc_engine_start(int close_ok, const char *how)
 	E.obs_gen = 1;
 	E.ok_nr = -1;
 	E.euid = -1;
+	E.sigpipe_kills = E.fsize_limited = -1;
 	E.arena_size = E.cfg.max_bytes + BC_SINGLE_MAX + 4096;
 	way = how;
 	if ((reporting = __bc_stats_start("batch", 1)))

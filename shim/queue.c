@@ -62,6 +62,9 @@ hidden void __bc_queue_drop(void)
 	E.used = 0;
 	E.queued_closes = 0;
 	E.ncalls = 0;
+	/* What the batch learned of the process: changed between batches
+	 * (sigaction, setrlimit), asked again. */
+	E.sigpipe_kills = E.fsize_limited = -1;
 	__bc_unverdict();  /* no last entry */
 	__atomic_store_n(&E.npend, 0, __ATOMIC_RELEASE);
 }

@@ -135,7 +135,8 @@ struct bc_engine {
 			       before the next deferral */
 	int filter_unknown; /* a call unseen may have set a seccomp filter:
 			       ask before the next deferral */
-	int fsize_limited;  /* RLIMIT_FSIZE is finite (while calls are queued) */
+	int fsize_limited;  /* RLIMIT_FSIZE is finite (while calls are queued;
+			       -1 not asked in this batch) */
 	int sigpipe_kills;  /* a broken pipe kills the queuing thread (likewise) */
 	int any_owed;       /* some fd has been owed a misprediction's error */
 	unsigned nthreads;  /* program threads that have made a call */
