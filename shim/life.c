@@ -407,14 +407,15 @@ hidden void __bc_creds_changed(void)
 	__bc_executor_retire();
 }
 
-hidden void __bc_engine_forget_fds(void)
+hidden void __bc_engine_forget_fds(int creds)
 {
 	__bc_tls.depth++;
 	__bc_lock();
 	__bc_fds_new();
 	for (int fd = 0; fd < BC_FD_MAX; fd++)
 		E.fd[fd].err = 0;
-	__bc_creds_changed();
+	if (creds)
+		__bc_creds_changed();
 	__bc_unlock();
 	__bc_leave();
 }

@@ -56,9 +56,9 @@ hidden void __bc_engine_unseen(long nr);
 hidden void __bc_engine_synccall(int begin);
 /* Nonzero while a __synccall holds the engine: calls go raw. */
 extern hidden int __bc_synccall;
-/* Forget every fd and the caller's identity: something out of sight may
- * have closed fds or changed credentials (glibc's FORGET functions). */
-hidden void __bc_engine_forget_fds(void);
+/* Forget every fd: something out of sight may have closed fds (glibc's
+ * FORGET functions); creds: and changed the credentials (CREDS). */
+hidden void __bc_engine_forget_fds(int creds);
 /* The process's credentials may have changed (set*id, capset, a prctl or
  * seccomp call, a __synccall, a libc function out of sight): the cached
  * euid is forgotten, and the engine's raw threads, which keep the

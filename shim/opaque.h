@@ -2,8 +2,10 @@
  * makes them past the PLT): each is a dependency point, flushed before it
  * runs, then entered as if never interposed (tramp.S).  Kinds:
  *   FLUSH   flush first
- *   FORGET  flush, then forget every fd and the caller's identity: it may
- *           close fds or change credentials without the engine seeing it
+ *   FORGET  flush, then forget every fd: it may close fds without the
+ *           engine seeing it
+ *   CREDS   as FORGET, and the credentials changed: the cached euid is
+ *           forgotten and the engine's raw threads retired
  *   EXEC    flush, write the report, and defer nothing more
  *   VFORK   flush; the child shares memory but not the fd table
  *   THREAD  flush; from now on only writes that cannot block wait
@@ -84,12 +86,13 @@
 	X(__sigpause, FLUSH) X(__xpg_sigpause, FLUSH) \
 	X(pthread_sigmask, FLUSH) X(setrlimit, FLUSH) X(setrlimit64, FLUSH) X(prlimit, FLUSH) \
 	X(prlimit64, FLUSH) \
-	/* fds closed or credentials changed out of sight */ \
+	/* fds closed out of sight */ \
 	X(fclose, FORGET) X(fcloseall, FORGET) X(freopen, FORGET) X(freopen64, FORGET) X(pclose, FORGET) \
-	X(closedir, FORGET) X(closefrom, FORGET) X(setuid, FORGET) X(seteuid, FORGET) X(setreuid, FORGET) \
-	X(setresuid, FORGET) X(setgid, FORGET) X(setegid, FORGET) X(setregid, FORGET) \
-	X(setresgid, FORGET) X(setfsuid, FORGET) X(setfsgid, FORGET) X(initgroups, FORGET) \
-	X(setgroups, FORGET) \
+	X(closedir, FORGET) X(closefrom, FORGET) \
+	/* credentials changed out of sight (glibc's __nptl_setxid) */ \
+	X(setuid, CREDS) X(seteuid, CREDS) X(setreuid, CREDS) X(setresuid, CREDS) X(setgid, CREDS) \
+	X(setegid, CREDS) X(setregid, CREDS) X(setresgid, CREDS) X(setfsuid, CREDS) X(setfsgid, CREDS) \
+	X(initgroups, CREDS) X(setgroups, CREDS) \
 	/* another program */ \
 	X(execve, EXEC) X(execv, EXEC) X(execvp, EXEC) X(execvpe, EXEC) X(execl, EXEC) \
 	X(execlp, EXEC) X(execle, EXEC) X(fexecve, EXEC) X(execveat, EXEC) \
