@@ -14,6 +14,7 @@
 #include "executor.h"
 #include "flush.h"
 #include "life.h"
+#include "memshare.h"
 #include "profile.h"
 #include "queue.h"
 #include "raw.h"
@@ -245,8 +246,10 @@ hidden int __bc_arm(void)
 	E.arena = E.arena0 = (char *)m;
 	/* What was mapped before now out of the engine's sight (glibc's own
 	 * mmaps: sem_open's semaphore, the gconv cache; a program's inline
-	 * syscall): the maps tell, before the first deferral (ready). */
-	E.maps_unknown = 1;
+	 * syscall): the maps tell, before the first deferral (ready); a
+	 * quick look, without smaps (memshare.c). */
+	if (!E.maps_unknown)
+		E.maps_unknown = MAPS_ARMING;
 	/* The engine's open must not take an fd number from another thread's
 	 * open: with threads, no default profile. */
 	if (E.threaded)

@@ -134,7 +134,19 @@ static int shared_line(const char *l, int n)
 	return i + 4 < n && l[i + 4] == 's';
 }
 
+/* Its permissions (the second field) allow writing now: "rw-s". */
+static int writable_perms(const char *l, int n)
+{
+	int i = 0;
+
+	while (i < n && l[i] != ' ')
+		i++;
+	return i + 2 < n && l[i + 2] == 'w';
+}
+
 struct scan {
+	int quick;        /* arming's look: maps only (__bc_mem_scan) */
+	int writable_now; /* maps: a shared mapping writable now */
 	int smaps;        /* reading smaps, not maps */
 	int unknown;      /* maps: a shared mapping */
 	char cur[KEY];    /* smaps: the shared mapping being read, or "" */
@@ -159,6 +171,10 @@ static void line(struct scan *s, const char *l, int n)
 		s->unknown = 1;
 		__builtin_memcpy(s->cur, l, (size_t)k);
 		s->cur[k] = 0;
+		if (!s->smaps && writable_perms(l, n))
+			s->writable_now = 1;
+		else if (!s->smaps && s->quick)
+			file_mapped(s->cur);
 	} else if (s->smaps && s->cur[0] && n > 8 && !__builtin_memcmp(l, "VmFlags:", 8)) {
 		/* "mw": VM_MAYWRITE, set unless mapped from an fd open
 		 * read-only or a write-sealed memfd. */
@@ -227,7 +243,7 @@ static int read_lines(const char *name, struct scan *s)
  * opened read-write).  A safe one's file is noted as mapped. */
 hidden void __bc_mem_scan(void)
 {
-	struct scan s = { 0 };
+	struct scan s = { .quick = E.maps_unknown == MAPS_ARMING };
 
 	E.maps_unknown = 0;
 	if (E.off & BC_OFF_SHARED)
@@ -238,6 +254,17 @@ hidden void __bc_mem_scan(void)
 	}
 	if (!s.unknown)
 		return;
+	/* Arming's quick look: smaps costs ten times the maps (the kernel
+	 * counts every mapping's pages), which a short process feels.  A
+	 * shared mapping writable now is shared (sem_open's); one read-only
+	 * now (glibc's gconv cache) only shows its file's data: it could be
+	 * made writable only by an mprotect out of sight, and a fork reads
+	 * smaps. */
+	if (s.quick) {
+		if (s.writable_now)
+			share();
+		return;
+	}
 	s.smaps = 1;
 	s.cur[0] = 0;
 	if (read_lines("smaps", &s) < 0 || s.writable || s.cur[0])

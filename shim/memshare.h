@@ -16,7 +16,10 @@ hidden void __bc_mem_mapped(long flags, long prot, long fd);
 hidden void __bc_mem_fork(void);
 /* The same, taking the lock (a fork seen, or glibc's forkpty, daemon). */
 hidden void __bc_engine_forks(void);
-/* After a fork where not every mapping is seen: read them.  Lock held. */
+/* bc_engine.maps_unknown after arming (a fork or an unseen call: 1). */
+enum { MAPS_ARMING = 2 };
+/* After a fork where not every mapping is seen, or arming: read them.
+ * Lock held. */
 hidden void __bc_mem_scan(void);
 /* A file (dev, ino; not known: identity unknown) is mapped: its data is
  * seen without a call, so writes to it go direct (bc_engine.mapped).

@@ -132,7 +132,8 @@ struct bc_engine {
 	int shared_anon;    /* shared anonymous memory: shared once it forks */
 	int maps_unknown;   /* it forked where not every mapping is seen (or
 			       made a call unseen): read /proc/self/maps
-			       before the next deferral */
+			       before the next deferral; MAPS_ARMING: it
+			       armed, a quick look (memshare.c) */
 	int filter_unknown; /* a call unseen may have set a seccomp filter:
 			       ask before the next deferral */
 	int fsize_limited;  /* RLIMIT_FSIZE is finite (while calls are queued;
