@@ -149,7 +149,7 @@ struct scan {
 	int writable_now; /* maps: a shared mapping writable now */
 	int smaps;        /* reading smaps, not maps */
 	int unknown;      /* maps: a shared mapping */
-	char cur[KEY];    /* smaps: the shared mapping being read, or "" */
+	char cur[KEY];    /* the shared mapping being read, or "" */
 	int writable;     /* smaps: a shared mapping may be written */
 	int headers;      /* mappings read */
 };

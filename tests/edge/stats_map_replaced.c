@@ -34,9 +34,21 @@ static int fork_wait(void)
 	return pid < 0 || waitpid(pid, NULL, 0) != pid;
 }
 
+/* 200 records into a new file name: 0, or the status to exit with. */
+static int writes(const char *name)
+{
+	int out = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (out < 0)
+		return 2;
+	for (int i = 0; i < 200; i++)
+		write(out, "0123456789", 10);
+	return close(out) ? 4 : 0;
+}
+
 int main(void)
 {
-	int fd = open("mapped", O_RDWR | O_CREAT | O_TRUNC, 0644), out;
+	int fd = open("mapped", O_RDWR | O_CREAT | O_TRUNC, 0644), rc;
 	long m;
 
 	if (fd < 0 || ftruncate(fd, 4096) || close(fd))
@@ -49,12 +61,8 @@ int main(void)
 	if (fork_wait())
 		return 5;
 	/* Deferral goes on, the mapping found safe. */
-	if ((out = open("before", O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
-		return 2;
-	for (int i = 0; i < 200; i++)
-		write(out, "0123456789", 10);
-	if (close(out))
-		return 4;
+	if ((rc = writes("before")))
+		return rc;
 	if ((fd = open("mapped", O_RDWR)) < 0)
 		return 2;
 	if (inline6(SYS_munmap, m, 4096, 0, 0, 0, 0) ||
@@ -62,9 +70,5 @@ int main(void)
 		return 3;
 	if (fork_wait())
 		return 5;
-	if ((out = open("after", O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
-		return 2;
-	for (int i = 0; i < 200; i++)
-		write(out, "0123456789", 10);
-	return close(out) ? 4 : 0;
+	return writes("after");
 }
