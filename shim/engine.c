@@ -244,9 +244,11 @@ static int queue_data(int verdict, long nr, struct bc_plan *o, long *res)
 		push(p, 0);
 	}
 	if (p->pred == PRED_WRITE || p->pred == PRED_PWRITE) {
+		long in_entry = E.q[E.npend - 1].a[2], room = (long)(E.arena_size - E.used);
+
 		__atomic_store_n(&E.ok_nr, nr, __ATOMIC_RELAXED);
 		E.ok_fd = p->fd;
-		E.ok_max = o->max;
+		E.ok_left = o->max - in_entry < room ? o->max - in_entry : room;
 		E.ok_count = __bc_why_counter(nr);
 	}
 	queued(o->len, res, 1);
@@ -286,12 +288,13 @@ static int queue_call(struct bc_plan *o, long *res, int net_asked)
 static inline __attribute__((__always_inline__)) void tried(int queued)
 {
 	unsigned w = E.win_tries += queued ? 0x10001 : 1;
+	uint64_t merged = E.win_merged;
 
 	if ((w & 0xffff) < (E.backoff_len ? TRY_RECHECK : TRY_WINDOW))
 		return;
-	if ((w >> 16) * SAVE_SHARE < (w & 0xffff))
+	if (((w >> 16) + merged) * SAVE_SHARE < (w & 0xffff) + merged)
 		__bc_backoff_begin();
-	E.win_tries = 0;
+	E.win_tries = E.win_merged = 0;
 }
 
 /* Call nr of class c: decided (decide.h) from what the engine knows, the
@@ -322,29 +325,64 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 	return why;
 }
 
-/* A write or pwrite64 continuing the queue's last entry under the checks
- * it passed (checked): merged into it as defer() would, nothing but its
- * own arguments looked at (the verdict implies no exec under way,
- * deferral on, no backoff, no error owed to the fd nor its close
- * pending).  0, having done nothing, where defer() must look. */
+/* n bytes from s to d, for a caller entered through the C ABI (the
+ * wrappers' __bc_merge), whose vector registers are its caller's to lose:
+ * up to 64 in at most four 16-byte moves, every load before any store.
+ * The rest of the library keeps to the general registers (a rewritten
+ * site enters it with the program's live). */
+__attribute__((__target__("sse2"))) static void copy_abi(char *d, const char *s, size_t n)
+{
+	typedef char v16 __attribute__((__vector_size__(16)));
+	v16 a, b, c, e;
+
+	if (n < 16 || n > 64) {
+		__builtin_memcpy(d, s, n);  /* freestanding.c's */
+	} else if (n <= 32) {
+		__builtin_memcpy(&a, s, 16);
+		__builtin_memcpy(&b, s + n - 16, 16);
+		__builtin_memcpy(d, &a, 16);
+		__builtin_memcpy(d + n - 16, &b, 16);
+	} else {
+		__builtin_memcpy(&a, s, 16);
+		__builtin_memcpy(&b, s + 16, 16);
+		__builtin_memcpy(&c, s + n - 32, 16);
+		__builtin_memcpy(&e, s + n - 16, 16);
+		__builtin_memcpy(d, &a, 16);
+		__builtin_memcpy(d + 16, &b, 16);
+		__builtin_memcpy(d + n - 32, &c, 16);
+		__builtin_memcpy(d + n - 16, &e, 16);
+	}
+}
+
+/* A write or pwrite64 nr (never writev, pwritev: the caller tells), the
+ * merge verdict's (E.ok_nr as the caller read it), continuing the queue's last entry under the checks it passed
+ * (checked): merged into it as defer() would, nothing but its own
+ * arguments looked at (the verdict implies no exec under way, deferral
+ * on, no backoff, no error owed to the fd nor its close pending, and the
+ * entry's data ending where the arena's free space begins: only a push
+ * or a drop moves either, and both forget the verdict).  abi: the caller
+ * came through the C ABI (copy_abi).  0, having done nothing, where
+ * defer() must look. */
 static inline __attribute__((__always_inline__))
-int merged(long nr, long fd, long buf, long len, long off, long *res)
+int merged(long nr, long fd, long buf, long len, long off, long *res, int abi)
 {
 	struct bc_pend *q;
 	int done = 0;
 
-	if ((nr != SYS_write && nr != SYS_pwrite64) || __bc_tls.in_handler || !buf ||
-	    !__bc_size_ok(len, E.cfg.max_bytes))
+	if (__bc_tls.in_handler || !buf || !__bc_size_ok(len, E.cfg.max_bytes))
 		return 0;
 	__bc_lock();
 	/* checked: the last entry is this fd's, made by this call. */
-	q = &E.q[E.npend ? E.npend - 1 : 0];
-	if (checked(nr, fd) && (nr == SYS_write || __bc_offset_ok(off)) &&
-	    __bc_continues(q, E.arena, E.used, E.arena_size, E.ok_max, off, len)) {
-		__builtin_memcpy(E.arena + E.used, (const void *)buf, len);
+	if (checked(nr, fd) && len <= E.ok_left &&
+	    (q = &E.q[E.npend - 1], nr == SYS_write || (__bc_offset_ok(off) && q->a[3] + q->a[2] == off))) {
+		if (abi)
+			copy_abi(E.arena + E.used, (const char *)buf, len);
+		else
+			__builtin_memcpy(E.arena + E.used, (const void *)buf, len);
 		append(q, len);
+		E.ok_left -= len;
 		queued(len, res, 0);
-		tried(1);
+		E.win_merged++;
 		++*E.ok_count;
 		done = 1;
 	}
@@ -579,14 +617,15 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	}
 	__bc_tls.depth++;
 	__bc_seen(nr);
-	if (nr == __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) && merged(nr, a[0], a[1], a[2], a[3], res)) {
+	if ((nr == SYS_write || nr == SYS_pwrite64) && nr == __atomic_load_n(&E.ok_nr, __ATOMIC_RELAXED) &&
+	    merged(nr, a[0], a[1], a[2], a[3], res, 0)) {
 		__bc_leave();
 		return 1;
 	}
 	return before(nr, a, res);
 }
 
-hidden long __bc_merge(long nr, long fd, long buf, long len, long off, bc_rest_fn rest)
+hidden long __bc_merge(long fd, long buf, long len, long off, bc_rest_fn rest, long nr)
 {
 	long r;
 	int done;
@@ -595,7 +634,7 @@ hidden long __bc_merge(long nr, long fd, long buf, long len, long off, bc_rest_f
 	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
 		return rest(fd, buf, len, off);
 	__bc_tls.depth++;
-	if ((done = merged(nr, fd, buf, len, off, &r)))
+	if ((done = merged(nr, fd, buf, len, off, &r, 1)))
 		__bc_seen(nr);
 	__bc_leave();
 	return done ? r : rest(fd, buf, len, off);

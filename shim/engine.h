@@ -12,8 +12,10 @@
 hidden int __bc_idle_tick(void);
 
 /* Whether call nr, its first argument a0, can go straight to the kernel,
- * the engine only counting it: the common case, kept cheap. */
-static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a0)
+ * the engine only counting it: 1 or 0, or -1 if the idle spell's tick
+ * must say (__bc_idle_tick).  The common case, kept cheap: it calls
+ * nothing. */
+static inline __attribute__((__always_inline__)) int __bc_pass_test(long nr, long a0)
 {
 	unsigned p;
 
@@ -25,13 +27,22 @@ static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a
 	 * below as it would here, with no look at idle. */
 	if (!(__builtin_constant_p(nr) && __bc_pass_of(nr, 0) == IDLE_IGNORE && __bc_pass_of(nr, 1)) &&
 	    __atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && (p = __bc_pass_of(nr, 0)) != IDLE_WATCH)
-		return !__bc_tls.aside && (p == IDLE_IGNORE || __bc_idle_tick());
+		return __bc_tls.aside ? 0 : p == IDLE_IGNORE ? 1 : -1;
 	if (!(p = __bc_pass_of(nr, 1)))
 		return 0;
 	if (p != PASS_ALWAYS && __atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED) &&
 	    (p != PASS_IF_CLEAR || !__bc_clear(a0)))
 		return 0;
 	return !__bc_e.any_owed && !__bc_tls.aside;
+}
+
+/* Whether call nr, its first argument a0, passes (__bc_pass_test), the
+ * idle spell ticked down if it must say. */
+static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a0)
+{
+	int p = __bc_pass_test(nr, a0);
+
+	return p < 0 ? __bc_idle_tick() : p;
 }
 
 /* Before call nr: 1 if it was deferred or answered (*res: its result,
@@ -45,8 +56,8 @@ typedef long (*bc_rest_fn)(long fd, long buf, long len, long off);
  * entry, which the same call on the same fd made or last extended, as
  * __bc_before would merge it: its result; else rest's.  nr is E.ok_nr
  * as the caller read it.  A tail call of the wrapper's, which keeps no
- * frame. */
-hidden long __bc_merge(long nr, long fd, long buf, long len, long off, bc_rest_fn rest);
+ * frame; rest's arguments come first, where rest takes them. */
+hidden long __bc_merge(long fd, long buf, long len, long off, bc_rest_fn rest, long nr);
 /* After the caller issued nr itself: learn what it changed about fds. */
 hidden void __bc_after(long nr, const long a[6], long res);
 

@@ -187,6 +187,7 @@ hidden void __bc_engine_start(int close_ok, const char *how)
 	way = how;
 	if ((reporting = __bc_stats_start("batch", 1)))
 		E.owner = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	E.quiet = !reporting;
 	__bc_stats_extra = report;
 	__atomic_store_n(&__bc_on, 1, __ATOMIC_RELEASE);
 }
@@ -234,6 +235,7 @@ hidden int __bc_arm(void)
 	if (E.armed)
 		return E.off ? -1 : 0;
 	E.armed = 1;
+	__atomic_store_n(&E.quiet, 0, __ATOMIC_RELAXED);
 	__bc_owner_pid();
 	if (__bc_filtered() < 0)
 		return -1;
@@ -484,7 +486,7 @@ hidden void __bc_engine_child(void)
 	E.any_owed = 0;
 	E.backoff = E.backoff_len = 0;
 	E.win_flushes = E.win_deferred = E.win_saved = 0;
-	E.win_tries = 0;
+	E.win_tries = E.win_merged = 0;
 	__atomic_store_n(&__bc_idle, 0, __ATOMIC_RELAXED);
 	__bc_fds_new();
 	/* Its own pid at once: the parent's handlers, inherited, ask whose

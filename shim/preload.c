@@ -326,10 +326,22 @@ __attribute__((__noinline__)) static long issue(long nr, int i, const long a[6])
 	return r;
 }
 
+/* Call nr, which passes (__bc_passes): libc's function i issues it, at
+ * once while the library is quiet (bc_engine.quiet), else counted and
+ * marked (run6). */
+static inline __attribute__((__always_inline__))
+long pass6(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	if (__atomic_load_n(&__bc_e.quiet, __ATOMIC_RELAXED))
+		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	__bc_seen(nr);
+	return run6(i, a0, a1, a2, a3, a4, a5);
+}
+
 /* through's way through the engine, out of line: the wrappers' common
- * path (a call the engine only counts) then needs no frame and ends in a
- * jump to libc's function.  The call not deferred is issued out of line
- * too, so that a deferred one keeps no registers. */
+ * path (a call that passes) then needs no frame of this size.  The call
+ * not deferred is issued out of line too, so that a deferred one keeps
+ * no registers. */
 __attribute__((__noinline__))
 static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
@@ -349,16 +361,16 @@ static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, l
 }
 
 /* Call nr through the engine; libc's function i issues it if it is not
- * deferred. */
+ * deferred.  A quiet library's call that passes goes to libc's function
+ * with no more said. */
 static inline __attribute__((__always_inline__))
 long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	if (musl_way || !__bc_on)
+	if (musl_way || !__bc_on ||
+	    (__atomic_load_n(&__bc_e.quiet, __ATOMIC_RELAXED) && __bc_pass_test(nr, a0) > 0))
 		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
-	if (__bc_passes(nr, a0)) {
-		__bc_seen(nr);
-		return run6(i, a0, a1, a2, a3, a4, a5);
-	}
+	if (__bc_passes(nr, a0))
+		return pass6(nr, i, a0, a1, a2, a3, a4, a5);
 	return through_engine(nr, i, a0, a1, a2, a3, a4, a5);
 }
 
@@ -378,7 +390,7 @@ MERGING(SYS_pwrite64, pwrite64)
 #define TM(nr, name, fd, b, n, o) \
 	(!musl_way && (nr) == __atomic_load_n(&__bc_e.ok_nr, __ATOMIC_RELAXED) && \
 	 __atomic_load_n(&__bc_real[R_##name], __ATOMIC_ACQUIRE) && !foreign[R_##name] ? \
-	 __bc_merge(nr, fd, (long)(b), n, o, rest_##name) : rest_##name(fd, (long)(b), n, o))
+	 __bc_merge(fd, (long)(b), n, o, rest_##name, nr) : rest_##name(fd, (long)(b), n, o))
 
 /* The interposed functions are the library's only exports. */
 #pragma GCC visibility push(default)
@@ -459,10 +471,8 @@ int futimens(int fd, const struct timespec *t)
 
 	if (musl_way || !__bc_on)
 		return ((fn6)real(R_futimens))(fd, (long)t, 0, 0, 0, 0);
-	if (__bc_passes(SYS_utimensat, fd)) {
-		__bc_seen(SYS_utimensat);
-		return run6(R_futimens, fd, (long)t, 0, 0, 0, 0);
-	}
+	if (__bc_passes(SYS_utimensat, fd))
+		return pass6(SYS_utimensat, R_futimens, fd, (long)t, 0, 0, 0, 0);
 	if (__bc_before(SYS_utimensat, a, &r))
 		return errno_ret(r);
 	r = run6(R_futimens, fd, (long)t, 0, 0, 0, 0);
@@ -477,10 +487,8 @@ static int fadvise(int i, int fd, off_t o, off_t n, int adv)
 
 	if (musl_way || !__bc_on)
 		return ((fn6)real(i))(fd, o, n, adv, 0, 0);
-	if (__bc_passes(SYS_fadvise64, fd)) {
-		__bc_seen(SYS_fadvise64);
-		return run6(i, fd, o, n, adv, 0, 0);
-	}
+	if (__bc_passes(SYS_fadvise64, fd))
+		return pass6(SYS_fadvise64, i, fd, o, n, adv, 0, 0);
 	if (__bc_before(SYS_fadvise64, a, &r))
 		return -r;
 	r = run6(i, fd, o, n, adv, 0, 0);

@@ -105,7 +105,9 @@ struct bc_engine {
 	 * a call of that thread may tell (threaded). */
 	long ok_nr;
 	int ok_fd;
-	long ok_max;        /* the most bytes its entry may hold (merge_max) */
+	long ok_left;       /* the most bytes it may still take: what its
+			       entry may hold (merge_max) less what it
+			       holds, and the arena's room after it */
 	uint64_t *ok_count; /* and the count of its deferrals (why.c) */
 	uint32_t batch;     /* bumped when the queue goes from empty to not */
 	uint32_t fdgen;     /* bumping it forgets every fd */
@@ -125,6 +127,10 @@ struct bc_engine {
 	int armed;          /* what only deferral needs is set up (__bc_arm):
 			       the fatal signals' stand-ins, the queue's
 			       memory, the profile, the seccomp check */
+	int quiet;          /* neither armed (no rewritten site, no net) nor
+			       counting calls for a report: a wrapper's
+			       call that passes goes to libc's function
+			       with nothing to count or mark (preload.c) */
 	int vm_child;       /* a child may share this memory without being a
 			       thread (clone CLONE_VM without CLONE_THREAD) */
 	int hold;           /* an exec is under way: defer nothing */
@@ -152,6 +158,9 @@ struct bc_engine {
 	unsigned win_tries; /* its window of calls that could wait: how many
 			       in the low 16 bits, how many of them were
 			       queued in the high 16 (one add counts both) */
+	unsigned win_merged; /* and the writes merged in it, counted apart:
+			       a merge is a call queued, never a reason to
+			       close the window */
 	unsigned backoff;   /* deferrable calls still to go direct */
 	unsigned backoff_len; /* the current spell's length */
 	int64_t euid;       /* -1: not known */
