@@ -309,8 +309,10 @@ static int defer(long nr, struct bc_class c, const long a[6], long *res)
 	if (why == WHY_BACKOFF) {
 		/* Nothing pending, nothing owed: the engine steps aside until
 		 * the spell ends (__bc_idle_tick). */
-		if (!E.busy && !E.any_owed)
+		if (!E.busy && !E.any_owed) {
 			__atomic_store_n(&__bc_idle, 1, __ATOMIC_RELEASE);
+			__bc_sud_rest();
+		}
 		E.backoff--;
 	}
 	if (why != V_DEFER)

@@ -40,6 +40,7 @@
 #define PR_SET_SYSCALL_USER_DISPATCH 59
 #define PR_SYS_DISPATCH_ON 1
 #endif
+#define PR_SYS_DISPATCH_OFF 0
 #define SELECT_ALLOW 0
 #define SELECT_BLOCK 1
 #define SYS_USER_DISPATCH 2        /* si_code of a dispatched call */
@@ -53,6 +54,8 @@ hidden char __bc_sud_selector;
  * could not arm it (asked once). */
 static long armed_pid, failed_pid;
 static __thread char arming_thread;
+/* The arming thread's net is disarmed while the engine is idle. */
+static __thread char resting;
 static const char *state = "not armed";
 /* The batch under way may block calls on the arming thread. */
 static int batch_blocks;
@@ -76,6 +79,7 @@ static void arm(long pid)
 	}
 	armed_pid = pid;
 	arming_thread = 1;
+	resting = 0;
 	state = "on";
 }
 
@@ -118,14 +122,26 @@ hidden int __bc_sud_batch(void)
 		return 0;
 	E.n.probes += 3;
 	pid = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	if (armed_pid != pid)
-		arm(pid);  /* a fork child */
+	if (armed_pid != pid || (resting && arming_thread))
+		arm(pid);  /* a fork child, or the end of a rest */
 	if (armed_pid != pid || !arming_thread)
 		return 0;
 	if (__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&mask, 8, 0, 0) ||
 	    (mask >> (SIGSYS - 1) & 1) || !__bc_signal_ours(SIGSYS))
 		return 0;
 	return batch_blocks = 1;
+}
+
+hidden void __bc_sud_rest(void)
+{
+	/* A fork child's thread was never armed (the kernel does not copy
+	 * the dispatch); its owner pid is its own, armed_pid its parent's. */
+	if (!arming_thread || resting || armed_pid != E.owner)
+		return;
+	/* Off only where nothing traps: the selector is ALLOW while idle. */
+	E.n.probes++;
+	if (__bc_raw6(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0, 0) == 0)
+		resting = 1;
 }
 
 hidden int __bc_sud_blocks(void)

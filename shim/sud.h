@@ -17,6 +17,12 @@ hidden const char *__bc_sud_state(void);
 /* A batch begins (the engine was idle): may its calls block the net?
  * 1 if so.  Lock held. */
 hidden int __bc_sud_batch(void);
+/* The engine goes idle (a backoff spell): nothing is pending, nor will
+ * be until a batch begins, so the net has nothing to guard.  Disarmed on
+ * the arming thread until then (__bc_sud_batch arms it again): armed, it
+ * costs every call of the thread the kernel's dispatch check.  Lock
+ * held. */
+hidden void __bc_sud_rest(void);
 /* Does the batch under way block calls past the engine? */
 hidden int __bc_sud_blocks(void);
 /* The engine's busy count changed: calls trap while it is not zero. */
