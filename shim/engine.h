@@ -12,10 +12,8 @@
 hidden int __bc_idle_tick(void);
 
 /* Whether call nr, its first argument a0, can go straight to the kernel,
- * the engine only counting it: 1 or 0, or -1 if the idle spell's tick
- * must say (__bc_idle_tick).  The common case, kept cheap: it calls
- * nothing. */
-static inline __attribute__((__always_inline__)) int __bc_pass_test(long nr, long a0)
+ * the engine only counting it: the common case, kept cheap. */
+static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a0)
 {
 	unsigned p;
 
@@ -27,7 +25,7 @@ static inline __attribute__((__always_inline__)) int __bc_pass_test(long nr, lon
 	 * below as it would here, with no look at idle. */
 	if (!(__builtin_constant_p(nr) && __bc_pass_of(nr, 0) == IDLE_IGNORE && __bc_pass_of(nr, 1)) &&
 	    __atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && (p = __bc_pass_of(nr, 0)) != IDLE_WATCH)
-		return __bc_tls.aside ? 0 : p == IDLE_IGNORE ? 1 : -1;
+		return !__bc_tls.aside && (p == IDLE_IGNORE || __bc_idle_tick());
 	if (!(p = __bc_pass_of(nr, 1)))
 		return 0;
 	if (p != PASS_ALWAYS && __atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED) &&
@@ -36,13 +34,13 @@ static inline __attribute__((__always_inline__)) int __bc_pass_test(long nr, lon
 	return !__bc_e.any_owed && !__bc_tls.aside;
 }
 
-/* Whether call nr, its first argument a0, passes (__bc_pass_test), the
- * idle spell ticked down if it must say. */
-static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a0)
+/* Whether call nr passes while the library is quiet (bc_engine.quiet):
+ * never armed, so nothing is pending or owed, it passes whenever it may
+ * pass at all, but while idle (a backoff spell its calls tick down). */
+static inline __attribute__((__always_inline__)) int __bc_quiet_passes(long nr)
 {
-	int p = __bc_pass_test(nr, a0);
-
-	return p < 0 ? __bc_idle_tick() : p;
+	return (unsigned long)nr < BC_NR_LIMIT && __bc_pass_of(nr, 1) &&
+	       !__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED);
 }
 
 /* Before call nr: 1 if it was deferred or answered (*res: its result,

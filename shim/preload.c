@@ -326,14 +326,11 @@ __attribute__((__noinline__)) static long issue(long nr, int i, const long a[6])
 	return r;
 }
 
-/* Call nr, which passes (__bc_passes): libc's function i issues it, at
- * once while the library is quiet (bc_engine.quiet), else counted and
- * marked (run6). */
+/* Call nr, which passes (__bc_passes): libc's function i issues it,
+ * counted and marked (run6). */
 static inline __attribute__((__always_inline__))
 long pass6(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	if (__atomic_load_n(&__bc_e.quiet, __ATOMIC_RELAXED))
-		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
 	__bc_seen(nr);
 	return run6(i, a0, a1, a2, a3, a4, a5);
 }
@@ -360,22 +357,80 @@ static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, l
 	return issue(nr, i, a);
 }
 
-/* Call nr through the engine; libc's function i issues it if it is not
- * deferred.  A quiet library's call that passes goes to libc's function
- * with no more said. */
+/* May call nr go to libc's function f at once, with nothing to count or
+ * mark?  While the library is quiet if the call passes (asked first: the
+ * common case), on musl's way (its entry sees the call) or with the
+ * engine off. */
+#define STRAIGHT(f, nr) \
+	((f) && ((__atomic_load_n(&__bc_e.quiet, __ATOMIC_RELAXED) && __bc_quiet_passes(nr)) || \
+		 musl_way || !__bc_on))
+
+/* through's way for a call not STRAIGHT, libc's function i found. */
 static inline __attribute__((__always_inline__))
-long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
+long through_rest(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	if (musl_way || !__bc_on ||
-	    (__atomic_load_n(&__bc_e.quiet, __ATOMIC_RELAXED) && __bc_pass_test(nr, a0) > 0))
-		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
 	if (__bc_passes(nr, a0))
 		return pass6(nr, i, a0, a1, a2, a3, a4, a5);
 	return through_engine(nr, i, a0, a1, a2, a3, a4, a5);
 }
 
+/* through's way for a wrapper's first call, libc's function i not found
+ * yet: STRAIGHT could not say. */
+__attribute__((__noinline__, __cold__))
+static long through_first(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	if (musl_way || !__bc_on)
+		return ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
+	real(i);
+	return through_rest(nr, i, a0, a1, a2, a3, a4, a5);
+}
+
+/* through's way for a call not STRAIGHT: found, whether libc's function i
+ * was. */
+static inline __attribute__((__always_inline__))
+long through_on(long nr, int i, int found, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	if (!found)
+		return through_first(nr, i, a0, a1, a2, a3, a4, a5);
+	return through_rest(nr, i, a0, a1, a2, a3, a4, a5);
+}
+
+/* Call nr through the engine; libc's function i issues it if it is not
+ * deferred. */
+static inline __attribute__((__always_inline__))
+long through(long nr, int i, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	fn6 f = (fn6)__atomic_load_n(&__bc_real[i], __ATOMIC_RELAXED);
+
+	if (STRAIGHT(f, nr))
+		return f(a0, a1, a2, a3, a4, a5);
+	return through_on(nr, i, f != NULL, a0, a1, a2, a3, a4, a5);
+}
+
 #define T(nr, name, a0, a1, a2, a3, a4, a5) \
 	through(nr, R_##name, (long)(a0), (long)(a1), (long)(a2), (long)(a3), (long)(a4), (long)(a5))
+
+/* The wrapper name (type name params) of libc's function for call nr,
+ * its arguments as six: when STRAIGHT, a jump to libc's function (called
+ * as returning type: an int wrapper's call of a long one could not be a
+ * jump), else to name's own out-of-line way through (a call of through
+ * inline would make every wrapper build its frame first). */
+#define W(type, name, params, nr, a0, a1, a2, a3, a4, a5) \
+	__attribute__((__noinline__)) static type through_##name(long b0, long b1, long b2, long b3, \
+								 long b4, long b5) \
+	{ \
+		return (type)through_on(nr, R_##name, __atomic_load_n(&__bc_real[R_##name], __ATOMIC_RELAXED) != NULL, \
+					b0, b1, b2, b3, b4, b5); \
+	} \
+	type name params \
+	{ \
+		type (*f)(long, long, long, long, long, long) = (type (*)(long, long, long, long, long, long)) \
+			__atomic_load_n(&__bc_real[R_##name], __ATOMIC_RELAXED); \
+ \
+		if (STRAIGHT(f, nr)) \
+			return f((long)(a0), (long)(a1), (long)(a2), (long)(a3), (long)(a4), (long)(a5)); \
+		return through_##name((long)(a0), (long)(a1), (long)(a2), (long)(a3), (long)(a4), (long)(a5)); \
+	}
 
 /* A write continuing the queue's last entry (nr is the merge verdict's)
  * merges before anything else, __bc_merge going on to rest if not: no
@@ -396,51 +451,51 @@ MERGING(SYS_pwrite64, pwrite64)
 #pragma GCC visibility push(default)
 
 ssize_t write(int fd, const void *b, size_t n) { return TM(SYS_write, write, fd, b, n, 0); }
-ssize_t writev(int fd, const struct iovec *v, int c) { return T(SYS_writev, writev, fd, v, c, 0, 0, 0); }
+W(ssize_t, writev, (int fd, const struct iovec *v, int c), SYS_writev, fd, v, c, 0, 0, 0)
 ssize_t pwrite(int fd, const void *b, size_t n, off_t o) { return TM(SYS_pwrite64, pwrite, fd, b, n, o); }
 ssize_t pwrite64(int fd, const void *b, size_t n, off_t o) { return TM(SYS_pwrite64, pwrite64, fd, b, n, o); }
-ssize_t pwritev(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_pwritev, pwritev, fd, v, c, o, 0, 0); }
-ssize_t pwritev64(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_pwritev, pwritev64, fd, v, c, o, 0, 0); }
-ssize_t send(int fd, const void *b, size_t n, int fl) { return T(SYS_sendto, send, fd, b, n, fl, 0, 0); }
-ssize_t sendto(int fd, const void *b, size_t n, int fl, const void *to, unsigned tl) { return T(SYS_sendto, sendto, fd, b, n, fl, to, tl); }
-ssize_t sendmsg(int fd, const void *m, int fl) { return T(SYS_sendmsg, sendmsg, fd, m, fl, 0, 0, 0); }
-int fchmod(int fd, mode_t m) { return T(SYS_fchmod, fchmod, fd, m, 0, 0, 0, 0); }
-int fchown(int fd, uid_t u, gid_t g) { return T(SYS_fchown, fchown, fd, u, g, 0, 0, 0); }
-int madvise(void *p, size_t n, int adv) { return T(SYS_madvise, madvise, p, n, adv, 0, 0, 0); }
-int close(int fd) { return T(SYS_close, close, fd, 0, 0, 0, 0, 0); }
-ssize_t read(int fd, void *b, size_t n) { return T(SYS_read, read, fd, b, n, 0, 0, 0); }
-ssize_t readv(int fd, const struct iovec *v, int c) { return T(SYS_readv, readv, fd, v, c, 0, 0, 0); }
-ssize_t pread(int fd, void *b, size_t n, off_t o) { return T(SYS_pread64, pread, fd, b, n, o, 0, 0); }
-ssize_t pread64(int fd, void *b, size_t n, off_t o) { return T(SYS_pread64, pread64, fd, b, n, o, 0, 0); }
-ssize_t preadv(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_preadv, preadv, fd, v, c, o, 0, 0); }
-ssize_t preadv64(int fd, const struct iovec *v, int c, off_t o) { return T(SYS_preadv, preadv64, fd, v, c, o, 0, 0); }
-off_t lseek(int fd, off_t o, int w) { return T(SYS_lseek, lseek, fd, o, w, 0, 0, 0); }
-off_t lseek64(int fd, off_t o, int w) { return T(SYS_lseek, lseek64, fd, o, w, 0, 0, 0); }
-int fstat(int fd, void *st) { return T(SYS_fstat, fstat, fd, st, 0, 0, 0, 0); }
-int fstat64(int fd, void *st) { return T(SYS_fstat, fstat64, fd, st, 0, 0, 0, 0); }
-int fstatat(int d, const char *p, void *st, int fl) { return T(SYS_newfstatat, fstatat, d, p, st, fl, 0, 0); }
-int fstatat64(int d, const char *p, void *st, int fl) { return T(SYS_newfstatat, fstatat64, d, p, st, fl, 0, 0); }
-int statx(int d, const char *p, int fl, unsigned m, void *st) { return T(SYS_statx, statx, d, p, fl, m, st, 0); }
-int fsync(int fd) { return T(SYS_fsync, fsync, fd, 0, 0, 0, 0, 0); }
-int fdatasync(int fd) { return T(SYS_fdatasync, fdatasync, fd, 0, 0, 0, 0, 0); }
-int ftruncate(int fd, off_t n) { return T(SYS_ftruncate, ftruncate, fd, n, 0, 0, 0, 0); }
-int ftruncate64(int fd, off_t n) { return T(SYS_ftruncate, ftruncate64, fd, n, 0, 0, 0, 0); }
-int dup(int fd) { return T(SYS_dup, dup, fd, 0, 0, 0, 0, 0); }
-int dup2(int fd, int to) { return T(SYS_dup2, dup2, fd, to, 0, 0, 0, 0); }
-int dup3(int fd, int to, int fl) { return T(SYS_dup3, dup3, fd, to, fl, 0, 0, 0); }
-int socket(int d, int t, int p) { return T(SYS_socket, socket, d, t, p, 0, 0, 0); }
-int socketpair(int d, int t, int p, int *sv) { return T(SYS_socketpair, socketpair, d, t, p, sv, 0, 0); }
-int pipe(int fds[2]) { return T(SYS_pipe, pipe, fds, 0, 0, 0, 0, 0); }
-int pipe2(int fds[2], int fl) { return T(SYS_pipe2, pipe2, fds, fl, 0, 0, 0, 0); }
-int accept(int fd, void *a, void *l) { return T(SYS_accept, accept, fd, a, l, 0, 0, 0); }
-int accept4(int fd, void *a, void *l, int fl) { return T(SYS_accept4, accept4, fd, a, l, fl, 0, 0); }
-int close_range(unsigned lo, unsigned hi, int fl) { return T(SYS_close_range, close_range, lo, hi, fl, 0, 0, 0); }
-int creat(const char *p, mode_t m) { return T(SYS_creat, creat, p, m, 0, 0, 0, 0); }
-int creat64(const char *p, mode_t m) { return T(SYS_creat, creat64, p, m, 0, 0, 0, 0); }
-int __open_2(const char *p, int fl) { return T(SYS_open, __open_2, p, fl, 0, 0, 0, 0); }
-int __open64_2(const char *p, int fl) { return T(SYS_open, __open64_2, p, fl, 0, 0, 0, 0); }
-int __openat_2(int d, const char *p, int fl) { return T(SYS_openat, __openat_2, d, p, fl, 0, 0, 0); }
-int __openat64_2(int d, const char *p, int fl) { return T(SYS_openat, __openat64_2, d, p, fl, 0, 0, 0); }
+W(ssize_t, pwritev, (int fd, const struct iovec *v, int c, off_t o), SYS_pwritev, fd, v, c, o, 0, 0)
+W(ssize_t, pwritev64, (int fd, const struct iovec *v, int c, off_t o), SYS_pwritev, fd, v, c, o, 0, 0)
+W(ssize_t, send, (int fd, const void *b, size_t n, int fl), SYS_sendto, fd, b, n, fl, 0, 0)
+W(ssize_t, sendto, (int fd, const void *b, size_t n, int fl, const void *to, unsigned tl), SYS_sendto, fd, b, n, fl, to, tl)
+W(ssize_t, sendmsg, (int fd, const void *m, int fl), SYS_sendmsg, fd, m, fl, 0, 0, 0)
+W(int, fchmod, (int fd, mode_t m), SYS_fchmod, fd, m, 0, 0, 0, 0)
+W(int, fchown, (int fd, uid_t u, gid_t g), SYS_fchown, fd, u, g, 0, 0, 0)
+W(int, madvise, (void *p, size_t n, int adv), SYS_madvise, p, n, adv, 0, 0, 0)
+W(int, close, (int fd), SYS_close, fd, 0, 0, 0, 0, 0)
+W(ssize_t, read, (int fd, void *b, size_t n), SYS_read, fd, b, n, 0, 0, 0)
+W(ssize_t, readv, (int fd, const struct iovec *v, int c), SYS_readv, fd, v, c, 0, 0, 0)
+W(ssize_t, pread, (int fd, void *b, size_t n, off_t o), SYS_pread64, fd, b, n, o, 0, 0)
+W(ssize_t, pread64, (int fd, void *b, size_t n, off_t o), SYS_pread64, fd, b, n, o, 0, 0)
+W(ssize_t, preadv, (int fd, const struct iovec *v, int c, off_t o), SYS_preadv, fd, v, c, o, 0, 0)
+W(ssize_t, preadv64, (int fd, const struct iovec *v, int c, off_t o), SYS_preadv, fd, v, c, o, 0, 0)
+W(off_t, lseek, (int fd, off_t o, int w), SYS_lseek, fd, o, w, 0, 0, 0)
+W(off_t, lseek64, (int fd, off_t o, int w), SYS_lseek, fd, o, w, 0, 0, 0)
+W(int, fstat, (int fd, void *st), SYS_fstat, fd, st, 0, 0, 0, 0)
+W(int, fstat64, (int fd, void *st), SYS_fstat, fd, st, 0, 0, 0, 0)
+W(int, fstatat, (int d, const char *p, void *st, int fl), SYS_newfstatat, d, p, st, fl, 0, 0)
+W(int, fstatat64, (int d, const char *p, void *st, int fl), SYS_newfstatat, d, p, st, fl, 0, 0)
+W(int, statx, (int d, const char *p, int fl, unsigned m, void *st), SYS_statx, d, p, fl, m, st, 0)
+W(int, fsync, (int fd), SYS_fsync, fd, 0, 0, 0, 0, 0)
+W(int, fdatasync, (int fd), SYS_fdatasync, fd, 0, 0, 0, 0, 0)
+W(int, ftruncate, (int fd, off_t n), SYS_ftruncate, fd, n, 0, 0, 0, 0)
+W(int, ftruncate64, (int fd, off_t n), SYS_ftruncate, fd, n, 0, 0, 0, 0)
+W(int, dup, (int fd), SYS_dup, fd, 0, 0, 0, 0, 0)
+W(int, dup2, (int fd, int to), SYS_dup2, fd, to, 0, 0, 0, 0)
+W(int, dup3, (int fd, int to, int fl), SYS_dup3, fd, to, fl, 0, 0, 0)
+W(int, socket, (int d, int t, int p), SYS_socket, d, t, p, 0, 0, 0)
+W(int, socketpair, (int d, int t, int p, int *sv), SYS_socketpair, d, t, p, sv, 0, 0)
+W(int, pipe, (int fds[2]), SYS_pipe, fds, 0, 0, 0, 0, 0)
+W(int, pipe2, (int fds[2], int fl), SYS_pipe2, fds, fl, 0, 0, 0, 0)
+W(int, accept, (int fd, void *a, void *l), SYS_accept, fd, a, l, 0, 0, 0)
+W(int, accept4, (int fd, void *a, void *l, int fl), SYS_accept4, fd, a, l, fl, 0, 0)
+W(int, close_range, (unsigned lo, unsigned hi, int fl), SYS_close_range, lo, hi, fl, 0, 0, 0)
+W(int, creat, (const char *p, mode_t m), SYS_creat, p, m, 0, 0, 0, 0)
+W(int, creat64, (const char *p, mode_t m), SYS_creat, p, m, 0, 0, 0, 0)
+W(int, __open_2, (const char *p, int fl), SYS_open, p, fl, 0, 0, 0, 0)
+W(int, __open64_2, (const char *p, int fl), SYS_open, p, fl, 0, 0, 0, 0)
+W(int, __openat_2, (int d, const char *p, int fl), SYS_openat, d, p, fl, 0, 0, 0)
+W(int, __openat64_2, (int d, const char *p, int fl), SYS_openat, d, p, fl, 0, 0, 0)
 
 /* Fortified reads: libc's own check of the buffer size comes first. */
 ssize_t __read_chk(int fd, void *b, size_t n, size_t size)
