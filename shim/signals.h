@@ -3,20 +3,7 @@
 #ifndef BC_SIGNALS_H
 #define BC_SIGNALS_H
 
-#include <stddef.h>
-
 #include "hidden.h"
-
-/* The kernel's ucontext on x86_64, as far as the mask that a handler's
- * return restores (glibc's and musl's ucontext_t agree). */
-struct kucontext {
-	unsigned long flags;
-	void *link;
-	struct { void *sp; int flags; unsigned long size; } stack;
-	unsigned long mcontext[32];
-	unsigned long sigmask;
-};
-_Static_assert(offsetof(struct kucontext, sigmask) == 296, "uc_sigmask");
 
 /* Is sig at its default action, which kills: the engine's stand-in, in
  * the kernel too (asked with one raw call)?  Asked only once armed:

@@ -46,8 +46,9 @@ static inline void __bc_sud_close(int opened)
 	if (opened)
 		__bc_sud_reblock();
 }
-/* SIGSYS from the net: handled (1), or another SIGSYS (0). */
-hidden int __bc_sud_trap(const void *si, void *uc);
+/* A call was caught (trap.c): calls go through, and the batch under way
+ * blocks none again. */
+hidden void __bc_sud_caught(void);
 /* bc_tls.wrapped: a wrapper of preload.c is calling libc's function, its
  * call already through the engine: the rewritten sites it reaches go
  * straight (rewrite.c). */
