@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 
 #include "arm.h"
+#include "executor.h"
 #include "flush.h"
 #include "life.h"
 #include "memshare.h"
@@ -69,8 +70,11 @@ hidden int __bc_arm(void)
 	if (E.threaded)
 		E.cfg.profile_later = NULL;
 	__bc_profile_later();
+	/* The executors and the net read signals.c's records through what
+	 * they are handed here: they call nothing above them. */
+	__bc_executor_arm(__bc_die_of);
 	__bc_signals_arm();
-	__bc_sud_arm();
+	__bc_sud_arm(__bc_signal_ours);
 	/* glibc's own calls to the engine, so that they too may wait: the
 	 * text is patched while no other thread can be running it. */
 	if (E.cfg.sud && !E.threaded && __bc_rewrite)

@@ -10,13 +10,14 @@
  * before, no stand-in is in place. */
 hidden int __bc_signal_kills(int sig);
 /* Does the kernel give sig to the engine's handler (asked with one raw
- * call)? */
+ * call)?  The net's question, handed to it by __bc_arm. */
 hidden int __bc_signal_ours(int sig);
 /* A deferred call failed where natively its signal (SIGPIPE at the
  * default action) killed the process before it made another call: die
  * of it now, issuing nothing more.  report: write BC_STATS first (not on
  * the engine's raw threads).  Returns only if the signal did not kill
- * within about a second (the caller counts a misprediction). */
+ * within about a second (the caller counts a misprediction).  The
+ * executors', handed to them by __bc_arm. */
 hidden void __bc_die_of(int sig, int report);
 
 /* Take over the fatal signals whose disposition is the default (__bc_arm). */

@@ -29,7 +29,6 @@
 #endif
 
 #include "raw.h"
-#include "signals.h"
 #include "state.h"
 #include "sud.h"
 
@@ -58,6 +57,8 @@ static const char *state = "not armed";
 static int batch_blocks;
 /* A handler the engine does not wrap may block SIGSYS: never block. */
 static int distrusted;
+/* Does the kernel give sig to the engine's handler (__bc_sud_arm)? */
+static int (*ours)(int sig);
 
 /* For pid, the process that runs it now (a fork the engine did not see
  * leaves the engine's owner stale: the pid is asked, not assumed). */
@@ -92,8 +93,9 @@ hidden int __bc_sud_wanted(void)
 	return 1;
 }
 
-hidden void __bc_sud_arm(void)
+hidden void __bc_sud_arm(int (*signal_ours)(int sig))
 {
+	ours = signal_ours;
 	if (E.cfg.sud)
 		arm(E.owner);
 }
@@ -124,7 +126,7 @@ hidden int __bc_sud_batch(void)
 	if (armed_pid != pid || !arming_thread)
 		return 0;
 	if (__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&mask, 8, 0, 0) ||
-	    (mask >> (SIGSYS - 1) & 1) || !__bc_signal_ours(SIGSYS))
+	    (mask >> (SIGSYS - 1) & 1) || !ours(SIGSYS))
 		return 0;
 	return batch_blocks = 1;
 }
