@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
+#include "arm.h"
 #include "classify.h"
 #include "decide.h"
 #include "engine.h"

@@ -17,7 +17,6 @@
 #include "executor.h"
 #include "internal.h"
 #include "raw.h"
-#include "signals.h"
 #include "state.h"
 #include "thread.h"
 #include "uring.h"
@@ -29,6 +28,8 @@ static unsigned char opcode[BC_NR_LIMIT];
 
 static unsigned char uring_use[BC_NR_LIMIT]; /* by merged call's nr */
 static struct bc_uring ring;  /* used under the lock only */
+/* How a call whose failure kills natively dies (__bc_executor_arm). */
+static void (*die)(int sig, int report);
 
 static void die_abort(void)
 {
@@ -47,7 +48,7 @@ static void die_abort(void)
 static void missed(struct flush_op *o, long err, int helper)
 {
 	if (o->sig == SIGPIPE && err == -EPIPE)
-		__bc_die_of(SIGPIPE, !helper);
+		die(SIGPIPE, !helper);
 	o->nmiss++;
 	o->err = err;
 	if (E.cfg.abort) {
@@ -335,4 +336,9 @@ hidden void __bc_executor_retire(void)
 	__bc_raw6(SYS_futex, (long)&E.x.kick, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
 	__bc_raw_thread_join(&executor);
 	exec_pid = 0;
+}
+
+hidden void __bc_executor_arm(void (*die_of)(int sig, int report))
+{
+	die = die_of;
 }

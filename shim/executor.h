@@ -47,6 +47,11 @@ hidden int __bc_executor_kick(void);
 /* Hand batch b (b->seq) to the executor thread, waking it if it sleeps.
  * Lock held, after __bc_executor_kick. */
 hidden void __bc_executor_hand(struct bc_batch *b);
+/* The engine arms (arm.c): die_of (signals.c's __bc_die_of) is how a
+ * call whose failure kills natively dies here, handed over since the
+ * executors call nothing above them.  Before any batch can hold such a
+ * call. */
+hidden void __bc_executor_arm(void (*die_of)(int sig, int report));
 /* In a fork child: the executor thread and the ring are the parent's. */
 hidden void __bc_executor_child(void);
 /* The executor thread must end (credentials changed): waited for, so

@@ -1,7 +1,6 @@
-/* The engine's life (life.c): its start, its arming before the first
- * deferral, its end, its threads seen, a fork child's fresh start, and
- * the entries from outside that take the lock (settle, unseen,
- * synccall, forget). */
+/* The engine's life (life.c): its start, its end, its threads seen, a
+ * fork child's fresh start, and the entries from outside that take the
+ * lock (settle, unseen, synccall, forget). */
 #ifndef BC_LIFE_H
 #define BC_LIFE_H
 
@@ -13,21 +12,6 @@
  * be seen; way: how the program came in, for the report.  Makes no
  * system call unless a setting asks for one (BC_STATS, BC_PROFILE). */
 hidden void __bc_engine_start(int close_ok, const char *way);
-/* Before the first call is queued: stand in for the fatal signals left at
- * their default, map the queue's memory, load the default profile, look
- * for a seccomp filter.  0, or -1 if deferral is off (bc_engine.off).
- * Lock held, by the process that owns the engine. */
-hidden int __bc_arm(void);
-/* Arm before any deferral if the process has made at least writes
- * write calls (/proc/self/io's count, which an exec keeps) and arming
- * would rewrite libc's sites (the glibc way, not threaded): for a process
- * whose writes libc makes itself (stdio; preload.c).  The writes made; -1
- * if not now (a handler, the engine itself, a child sharing the memory);
- * -2 if never this way (or the count is unknown). */
-hidden long __bc_engine_arm_early(long writes);
-/* Is a seccomp filter on (deferral off for good)?  -1 if so, else 0.
- * Lock held. */
-hidden int __bc_filtered(void);
 /* Whether the caller is the process that owns the engine, not a child
  * sharing its memory (vfork, posix_spawn, clone without CLONE_THREAD);
  * bypassed: a musl thread whose calls bypass the entry.  Learns the

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "arm.h"
 #include "engine.h"
 #include "env.h"
 #include "life.h"

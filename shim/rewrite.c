@@ -1,12 +1,11 @@
 /* glibc's own system calls, rewritten at start-up to reach the entry:
  * each `mov $nr,%eax; syscall` that tools/sites.c proved at build time
  * becomes `jmp stub; syscall`, and the stub calls __bc_site_entry (site.S),
- * which calls __bc_site_call with the number and the six arguments.  An
- * object is rewritten only if its build id is the one proven and every
- * site's bytes are what was proven; otherwise nothing of it is, and the
- * report says why (docs/glibc.md, "The glibc sites"). */
+ * which calls __bc_site_call (site.c) with the number and the six
+ * arguments.  An object is rewritten only if its build id is the one
+ * proven and every site's bytes are what was proven; otherwise nothing of
+ * it is, and the report says why (docs/glibc.md, "The glibc sites"). */
 
-#include <bc_entry.h>
 #include <link.h>
 #include <signal.h>
 #include <stddef.h>
@@ -14,7 +13,6 @@
 #include <sys/syscall.h>
 
 #include "env.h"
-#include "life.h"
 #include "raw.h"
 #include "rewrite.h"
 #include "state.h"
@@ -26,7 +24,6 @@
 extern int dl_iterate_phdr(int (*)(struct dl_phdr_info *, size_t, void *), void *)
 	__attribute__((__weak__));
 
-hidden long __bc_entry_call(long nr, const long a[6], unsigned flags);
 hidden void __bc_site_entry(void);
 
 
@@ -37,30 +34,6 @@ static unsigned done[MAXOBJ];
 static const char *why[MAXOBJ];
 static const char *why_all;
 static int ran;
-
-/* The number and arguments of a rewritten site's call, from site.S. */
-hidden long __bc_site_call(long nr, const long a[6])
-{
-	/* The wrappers' own calls (they went through the engine already),
-	 * the engine's, and a handler's that interrupted it go straight. */
-	if (!__bc_on || __bc_tls.depth || __bc_tls.wrapped)
-		return __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-	if (__bc_tls.vforked) {
-		/* A posix_spawn or vfork child sharing this memory: nothing of
-		 * the engine, but the program's dispositions. */
-		if (!__bc_owner(0)) {
-			if (nr == SYS_rt_sigaction)
-				return __bc_entry_call(nr, a, BC_CALL_BYPASSED);
-			return __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-		}
-		/* The parent, inside posix_spawn or system before the child
-		 * exists (the engine would take it for gone, and the child for
-		 * the owner), or after it: only a wait tells which. */
-		if (nr != SYS_wait4 && nr != SYS_waitid)
-			return __bc_raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-	}
-	return __bc_entry_call(nr, a, 0);
-}
 
 struct found {
 	const struct dl_phdr_info *info[MAXOBJ];

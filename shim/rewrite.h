@@ -26,7 +26,7 @@ extern hidden const struct bc_site_obj __bc_site_objs[];
 extern hidden const unsigned __bc_nsite_objs;
 
 /* Rewrite the sites of the objects loaded, once: when the engine arms
- * (its first deferral, life.c). */
+ * (its first deferral, arm.c). */
 hidden void __bc_rewrite(void);
 /* Were libc's sites rewritten? */
 hidden int __bc_rewritten(void);

@@ -17,12 +17,14 @@
 #include <time.h>
 
 #include "flush.h"
+#include "kucontext.h"
 #include "life.h"
 #include "raw.h"
 #include "signals.h"
 #include "state.h"
 #include "stats.h"
 #include "sud.h"
+#include "trap.h"
 
 #define E __bc_e
 #ifndef SA_RESTORER

@@ -3,33 +3,21 @@
 #ifndef BC_SIGNALS_H
 #define BC_SIGNALS_H
 
-#include <stddef.h>
-
 #include "hidden.h"
-
-/* The kernel's ucontext on x86_64, as far as the mask that a handler's
- * return restores (glibc's and musl's ucontext_t agree). */
-struct kucontext {
-	unsigned long flags;
-	void *link;
-	struct { void *sp; int flags; unsigned long size; } stack;
-	unsigned long mcontext[32];
-	unsigned long sigmask;
-};
-_Static_assert(offsetof(struct kucontext, sigmask) == 296, "uc_sigmask");
 
 /* Is sig at its default action, which kills: the engine's stand-in, in
  * the kernel too (asked with one raw call)?  Asked only once armed:
  * before, no stand-in is in place. */
 hidden int __bc_signal_kills(int sig);
 /* Does the kernel give sig to the engine's handler (asked with one raw
- * call)? */
+ * call)?  The net's question, handed to it by __bc_arm. */
 hidden int __bc_signal_ours(int sig);
 /* A deferred call failed where natively its signal (SIGPIPE at the
  * default action) killed the process before it made another call: die
  * of it now, issuing nothing more.  report: write BC_STATS first (not on
  * the engine's raw threads).  Returns only if the signal did not kill
- * within about a second (the caller counts a misprediction). */
+ * within about a second (the caller counts a misprediction).  The
+ * executors', handed to them by __bc_arm. */
 hidden void __bc_die_of(int sig, int report);
 
 /* Take over the fatal signals whose disposition is the default (__bc_arm). */

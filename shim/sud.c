@@ -4,9 +4,9 @@
  * a call must not overtake them.  So, while the engine is busy, the
  * kernel sends SIGSYS for every call made from outside this library, and
  * the engine's handler settles the queue, lets calls through again and
- * has the call made afresh, with its own result.  A process pays nothing
- * for it while nothing is pending: the switch is a byte the engine
- * stores, not a system call.
+ * has the call made afresh, with its own result (trap.c).  A process
+ * pays nothing for it while nothing is pending: the switch is a byte the
+ * engine stores, not a system call.
  *
  * The kernel forces SIGSYS: were it blocked or ignored, the process would
  * die of it.  So the switch blocks calls only on the thread that armed
@@ -28,9 +28,7 @@
 #define RUNNING_ON_VALGRIND 0  /* the musl build: every call seen, no net */
 #endif
 
-#include "life.h"
 #include "raw.h"
-#include "signals.h"
 #include "state.h"
 #include "sud.h"
 
@@ -43,8 +41,6 @@
 #define PR_SYS_DISPATCH_OFF 0
 #define SELECT_ALLOW 0
 #define SELECT_BLOCK 1
-#define SYS_USER_DISPATCH 2        /* si_code of a dispatched call */
-#define ARCH_X86_64 0xc000003eU    /* AUDIT_ARCH_X86_64 */
 
 /* The library's own code, whose calls always go through: linker-made. */
 extern const char __ehdr_start[] hidden, __etext[] hidden;
@@ -61,6 +57,8 @@ static const char *state = "not armed";
 static int batch_blocks;
 /* A handler the engine does not wrap may block SIGSYS: never block. */
 static int distrusted;
+/* Does the kernel give sig to the engine's handler (__bc_sud_arm)? */
+static int (*ours)(int sig);
 
 /* For pid, the process that runs it now (a fork the engine did not see
  * leaves the engine's owner stale: the pid is asked, not assumed). */
@@ -95,8 +93,9 @@ hidden int __bc_sud_wanted(void)
 	return 1;
 }
 
-hidden void __bc_sud_arm(void)
+hidden void __bc_sud_arm(int (*signal_ours)(int sig))
 {
+	ours = signal_ours;
 	if (E.cfg.sud)
 		arm(E.owner);
 }
@@ -127,7 +126,7 @@ hidden int __bc_sud_batch(void)
 	if (armed_pid != pid || !arming_thread)
 		return 0;
 	if (__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&mask, 8, 0, 0) ||
-	    (mask >> (SIGSYS - 1) & 1) || !__bc_signal_ours(SIGSYS))
+	    (mask >> (SIGSYS - 1) & 1) || !ours(SIGSYS))
 		return 0;
 	return batch_blocks = 1;
 }
@@ -164,44 +163,8 @@ hidden void __bc_sud_reblock(void)
 		__atomic_store_n(&__bc_sud_selector, SELECT_ALLOW, __ATOMIC_SEQ_CST);
 }
 
-/* The kernel's register file in a signal frame. */
-enum { GREG_RAX = 13, GREG_RIP = 16 };
-
-/* Is rip just past a system call instruction: syscall, int $0x80 or
- * sysenter? */
-static int after_call(unsigned long rip)
+hidden void __bc_sud_caught(void)
 {
-	uint16_t op;
-
-	__builtin_memcpy(&op, (const void *)(rip - 2), 2);
-
-	return op == 0x050f || op == 0x80cd || op == 0x340f;
-}
-
-hidden int __bc_sud_trap(const void *si, void *uc)
-{
-	const siginfo_t *info = si;
-	struct kucontext *k = uc;
-	unsigned long *gregs = (unsigned long *)k->mcontext;
-	/* si_call_addr, si_syscall, si_arch: the kernel's SIGSYS layout. */
-	unsigned long addr = *(const unsigned long *)((const char *)si + 16);
-	int nr = *(const int *)((const char *)si + 24);
-	unsigned arch = *(const unsigned *)((const char *)si + 28);
-	uint64_t mask = k->sigmask | 1UL << (SIGSYS - 1);
-
-	/* Only a call the net stopped: a SIGSYS sent with this si_code is
-	 * the program's. */
-	if (info->si_code != SYS_USER_DISPATCH || addr != gregs[GREG_RIP] || !after_call(addr))
-		return 0;
 	__atomic_store_n(&__bc_sud_selector, SELECT_ALLOW, __ATOMIC_SEQ_CST);
 	batch_blocks = 0;
-	/* The stand-in blocks every signal; the settle may wait (a full
-	 * pipe), where the program would have taken them. */
-	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, 8, 0, 0);
-	__bc_engine_unseen(arch == ARCH_X86_64 ? nr : -1);
-	/* The call again, at its instruction (two bytes, each of them), its
-	 * number back in rax where the kernel left -ENOSYS. */
-	gregs[GREG_RIP] -= 2;
-	gregs[GREG_RAX] = nr;
-	return 1;
 }

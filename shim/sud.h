@@ -8,8 +8,10 @@
 #include "hidden.h"
 
 /* The net (sud.c): calls from outside the library trap while the engine
- * is busy.  Arm it for the calling thread (__bc_arm, a fork child). */
-hidden void __bc_sud_arm(void);
+ * is busy.  Arm it for the calling thread (__bc_arm, a fork child).
+ * signal_ours: signals.c's __bc_signal_ours, which a batch asks of
+ * SIGSYS (the net calls nothing above it). */
+hidden void __bc_sud_arm(int (*signal_ours)(int sig));
 /* May the net and the rewriter run in this process at all? */
 hidden int __bc_sud_wanted(void);
 /* What the net is doing, for the report. */
@@ -46,8 +48,9 @@ static inline void __bc_sud_close(int opened)
 	if (opened)
 		__bc_sud_reblock();
 }
-/* SIGSYS from the net: handled (1), or another SIGSYS (0). */
-hidden int __bc_sud_trap(const void *si, void *uc);
+/* A call was caught (trap.c): calls go through, and the batch under way
+ * blocks none again. */
+hidden void __bc_sud_caught(void);
 /* bc_tls.wrapped: a wrapper of preload.c is calling libc's function, its
  * call already through the engine: the rewritten sites it reaches go
  * straight (rewrite.c). */
