@@ -8,26 +8,29 @@
 
 #include "hidden.h"
 
-/* Two slots of a stack, a TLS block and the word the kernel clears once
- * the thread is off that stack (CLONE_CHILD_CLEARTID), so that a retired
- * thread's stack is reused only once it is gone. */
-struct bc_raw_slot {
-	char *stack;
-	int running;
+/* The top of a raw thread's mapping, above its stack: its TLS block and
+ * the word the kernel clears once the thread is off the mapping
+ * (CLONE_CHILD_CLEARTID).  The mapping is its thread's alone until then:
+ * a thread told to end and not waited for may still run when the next
+ * one starts. */
+struct bc_raw_top {
 	uint64_t tls[8] __attribute__((__aligned__(64)));
+	int running;
 };
+
+enum { BC_RAW_MAPS = 4 };
+
 struct bc_raw_thread {
-	struct bc_raw_slot slot[2];
-	unsigned cur;
+	struct bc_raw_top *map[BC_RAW_MAPS]; /* made so far, reused once gone */
+	struct bc_raw_top *cur;              /* the newest thread's */
 };
-/* Start fn on raw thread t's current slot; its tid or -errno. */
+
+/* Start fn on a raw thread of t, on a mapping no thread is on; its tid
+ * or -errno. */
 hidden long __bc_raw_thread(struct bc_raw_thread *t, void (*fn)(void));
-/* t's thread was told to end and is not waited for: the next one runs
- * on the other slot. */
-hidden void __bc_raw_thread_retired(struct bc_raw_thread *t);
-/* Wait until t's thread has ended. */
+/* Wait until t's newest thread has ended. */
 hidden void __bc_raw_thread_join(struct bc_raw_thread *t);
-/* In a fork child: t's thread was the parent's. */
+/* In a fork child: t's threads were the parent's. */
 hidden void __bc_raw_thread_forget(struct bc_raw_thread *t);
 
 #endif

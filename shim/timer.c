@@ -93,7 +93,7 @@ hidden void __bc_timer_forget(void)
 
 /* The running thread is told to end, and woken if it sleeps; wait: until
  * it has ended (the caller does not hold the lock, which it may be
- * waiting for), else the next one runs on the other stack. */
+ * waiting for), else the next one runs on a mapping of its own. */
 static void end(int wait)
 {
 	if (!timer_pid)
@@ -103,8 +103,6 @@ static void end(int wait)
 	__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
 	if (wait)
 		__bc_raw_thread_join(&timer);
-	else
-		__bc_raw_thread_retired(&timer);
 	timer_pid = 0;
 }
 
