@@ -36,11 +36,11 @@ static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a
 
 /* Whether call nr passes while the library is quiet (bc_engine.quiet):
  * never armed, so nothing is pending or owed, it passes whenever it may
- * pass at all, but while idle (a backoff spell its calls tick down). */
+ * pass at all, but while idle if it ticks the spell down. */
 static inline __attribute__((__always_inline__)) int __bc_quiet_passes(long nr)
 {
 	return (unsigned long)nr < BC_NR_LIMIT && __bc_pass_of(nr, 1) &&
-	       !__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED);
+	       (__bc_pass_of(nr, 0) == IDLE_IGNORE || !__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED));
 }
 
 /* Before call nr: 1 if it was deferred or answered (*res: its result,
