@@ -215,6 +215,16 @@ static void ask(int what, struct bc_view *v, int *net_asked)
 	}
 }
 
+/* A call that took room in the arena, and is not queued after all: its
+ * fd owes an error (set by another thread's reap, or by a flush for the
+ * room).  The merge verdict's entry no longer ends where the free space
+ * begins (merged's ok_left assumes it does). */
+static int owed_after_room(void)
+{
+	__bc_unverdict();
+	return WHY_OWED;
+}
+
 /* Data call nr decided (V_DEFER or V_MERGE, its plan o): its bytes copied
  * into the arena, the last entry extended or a new one pushed.  Its
  * verdict, or WHY_OWED if a flush for room made an error the call must
@@ -232,7 +242,7 @@ static int queue_data(int verdict, long nr, struct bc_plan *o, long *res)
 		append(&E.q[E.npend - 1], o->len);
 	} else {
 		if (E.fd[p->fd].err)
-			return WHY_OWED;
+			return owed_after_room();
 		p->a[0] = p->fd;
 		p->a[1] = (long)to;
 		p->a[2] = o->len;
@@ -268,7 +278,7 @@ static int queue_call(struct bc_plan *o, long *res, int net_asked)
 		p->a[2] = (long)to;
 	}
 	if (p->fd >= 0 && E.fd[p->fd].err)
-		return WHY_OWED;
+		return owed_after_room();
 	if (p->pred == PRED_CLOSE) {
 		E.fd[p->fd].closing = 1;
 		E.queued_closes++;

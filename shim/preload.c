@@ -360,10 +360,11 @@ static long through_engine(long nr, int i, long a0, long a1, long a2, long a3, l
 
 /* May call nr go to libc's function f at once, with nothing to count or
  * mark?  While the library is quiet if the call passes (asked first: the
- * common case), on musl's way (its entry sees the call) or with the
- * engine off. */
+ * common case), but for the thread's first call, which the engine sees
+ * (a thread started unseen must be known before it arms: __bc_seen); on
+ * musl's way (its entry sees the call) or with the engine off. */
 #define STRAIGHT(f, nr) \
-	((f) && ((__atomic_load_n(&__bc_e.quiet, __ATOMIC_RELAXED) && __bc_quiet_passes(nr)) || \
+	((f) && ((__atomic_load_n(&__bc_e.quiet, __ATOMIC_RELAXED) && __bc_self && __bc_quiet_passes(nr)) || \
 		 musl_way || !__bc_on))
 
 /* through's way for a call not STRAIGHT, libc's function i found. */

@@ -123,7 +123,8 @@ hidden int __bc_sud_batch(void)
 	pid = __bc_raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
 	if (armed_pid != pid || (resting && arming_thread))
 		arm(pid);  /* a fork child, or the end of a rest */
-	if (armed_pid != pid || !arming_thread)
+	/* Not armed here, or the rest's end refused (arm left it resting). */
+	if (armed_pid != pid || !arming_thread || resting)
 		return 0;
 	if (__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&mask, 8, 0, 0) ||
 	    (mask >> (SIGSYS - 1) & 1) || !ours(SIGSYS))

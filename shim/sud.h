@@ -8,7 +8,8 @@
 #include "hidden.h"
 
 /* The net (sud.c): calls from outside the library trap while the engine
- * is busy.  Arm it for the calling thread (__bc_arm, a fork child).
+ * is busy.  Arm it for the calling thread (__bc_arm; a fork child is
+ * armed by its first batch, __bc_sud_batch).
  * signal_ours: signals.c's __bc_signal_ours, which a batch asks of
  * SIGSYS (the net calls nothing above it). */
 hidden void __bc_sud_arm(int (*signal_ours)(int sig));
