@@ -368,14 +368,15 @@ __attribute__((__target__("sse2"))) static void copy_abi(char *d, const char *s,
 }
 
 /* A write or pwrite64 nr (never writev, pwritev: the caller tells), the
- * merge verdict's (E.ok_nr as the caller read it), continuing the queue's last entry under the checks it passed
- * (checked): merged into it as defer() would, nothing but its own
- * arguments looked at (the verdict implies no exec under way, deferral
- * on, no backoff, no error owed to the fd nor its close pending, and the
- * entry's data ending where the arena's free space begins: only a push
- * or a drop moves either, and both forget the verdict).  abi: the caller
- * came through the C ABI (copy_abi).  0, having done nothing, where
- * defer() must look. */
+ * merge verdict's (E.ok_nr as the caller read it), continuing the
+ * queue's last entry under the checks it passed (checked): merged into it
+ * as defer() would, nothing but its own arguments looked at (the verdict
+ * implies no exec under way, deferral on, no backoff, no error owed to
+ * the fd nor its close pending, and the entry's data ending where the
+ * arena's free space begins: only a push, a drop or a call that took
+ * room and was not queued moves either, and each forgets the verdict).
+ * abi: the caller came through the C ABI (copy_abi).  0, having done
+ * nothing, where defer() must look. */
 static inline __attribute__((__always_inline__))
 int merged(long nr, long fd, long buf, long len, long off, long *res, int abi)
 {
