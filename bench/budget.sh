@@ -6,6 +6,9 @@
 #   dd pair   dd if=/dev/zero bs=64, one read and one write           <= 200
 #   observer  getppid + fstat with nothing pending (bench/nodefer.c)  <= 20
 #   tar-like  open, write 1 KiB, fchmod, futimens, close (tarlike.c)  <= 500
+#             by default (the direct executor: nothing of it waits,
+#             docs/engine.md "What is deferred"), and under
+#             BC_EXECUTOR=async, where its metadata calls and close wait
 # Each program runs natively and under LD_PRELOAD=out/lib/libbcshim.so
 # with N and 2N iterations; a side's cost per iteration is the difference
 # over N, so that start-up and exit cancel out.  The counts repeat within
@@ -56,7 +59,7 @@ count() {
 	shift
 	rm -rf "$scratch/t" && mkdir "$scratch/t" || return
 	if [ "$_side" = shim ]; then
-		set -- env LD_PRELOAD="$shim" valgrind "$@"
+		set -- env LD_PRELOAD="$shim" $row_env valgrind "$@"
 	else
 		set -- valgrind "$@"
 	fi
@@ -81,13 +84,14 @@ printf '%-44s %8s %8s %8s %8s\n' "instructions per iteration" native shim above 
 # run of its own: the report's counting is not in the budgets' runs.
 defers() {
 	rm -rf "$scratch/t" "$out/stats.jsonl" && mkdir "$scratch/t" &&
-		env LD_PRELOAD="$shim" BC_STATS="$out/stats.jsonl" valgrind --tool=none --vgdb=no \
+		env LD_PRELOAD="$shim" BC_STATS="$out/stats.jsonl" $row_env valgrind --tool=none --vgdb=no \
 			$(echo "$@" | sed "s/@N/$1/; s/^[0-9]* //") >/dev/null 2>&1 &&
 		grep -q '"deferred":[1-9]' "$out/stats.jsonl"
 }
 
 # row LABEL BUDGET DEFERS N CMD...: DEFERS is yes where the shim side must
-# defer, or no.
+# defer, or no; the shim side's environment has row_env's VAR=VALUE words.
+row_env=
 row() {
 	_label=$1 _budget=$2 _defers=$3 _n=$4
 	shift 4
@@ -105,5 +109,7 @@ row() {
 row "deferred 64-byte write (write64)" 120 yes "$n" "$out/bin/write64" "$scratch/t/w.out" @N
 row "dd bs=64: read + write" 200 yes "$n" dd if=/dev/zero "of=$scratch/t/dd.out" bs=64 count=@N status=none
 row "observer, nothing pending (getppid + fstat)" 20 no "$n" "$out/bin/nodefer" "$scratch/nodefer.dat" @N
-row "tar-like file (5 calls)" 500 yes $((n / 10 > 0 ? n / 10 : 1)) "$out/bin/tarlike" "$scratch/t" @N
+row "tar-like file (5 calls)" 500 no $((n / 10 > 0 ? n / 10 : 1)) "$out/bin/tarlike" "$scratch/t" @N
+row_env=BC_EXECUTOR=async
+row "tar-like file, BC_EXECUTOR=async" 500 yes $((n / 10 > 0 ? n / 10 : 1)) "$out/bin/tarlike" "$scratch/t" @N
 exit 0

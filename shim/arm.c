@@ -65,11 +65,7 @@ hidden int __bc_arm(void)
 	 * quick look, without smaps (memshare.c). */
 	if (!E.maps_unknown)
 		E.maps_unknown = MAPS_ARMING;
-	/* The engine's open must not take an fd number from another thread's
-	 * open: with threads, no default profile. */
-	if (E.threaded)
-		E.cfg.profile_later = NULL;
-	__bc_profile_later();
+	__bc_profile_now();
 	/* The executors and the net read signals.c's records through what
 	 * they are handed here: they call nothing above them. */
 	__bc_executor_arm(__bc_die_of);

@@ -144,13 +144,26 @@ static inline int __bc_why_off(int off)
 	return off & BC_OFF_SHARED ? WHY_SHARED : WHY_SECCOMP;
 }
 
+/* Can deferring a call of class pred save anything?  A write may merge
+ * with the next into one call (datagrams into one sendmmsg); any other
+ * call saves its kernel entry only where its executor runs it off the
+ * program's core (offcore) or in one ring entry with others (ring).  The
+ * direct executor issues it as the program would have, at the cost of
+ * its copy and its share of a flush. */
+static inline int __bc_saves(int pred, int offcore, int ring)
+{
+	return pred == PRED_WRITE || pred == PRED_PWRITE || pred == PRED_SEND || offcore || ring;
+}
+
 /* Before the lock: may a call of class pred be taken to defer() at all,
- * with BC_MAX_DELAY_US at max_delay_us?  sud: the net may run.  V_DEFER
- * or why not. */
-static inline int __bc_decide_config(int pred, long max_delay_us, int close_ok, int sud)
+ * with BC_MAX_DELAY_US at max_delay_us?  sud: the net may run; saves:
+ * deferring it can pay (__bc_saves).  V_DEFER or why not. */
+static inline int __bc_decide_config(int pred, long max_delay_us, int close_ok, int sud, int saves)
 {
 	if (!max_delay_us)
 		return WHY_NO_DELAY;
+	if (!saves)
+		return WHY_NO_GAIN;
 	/* A close may wait only where every use of an fd number is seen, or
 	 * caught by the net: a call unseen (glibc's fchdir, isatty...) would
 	 * find it open. */

@@ -19,6 +19,7 @@
 #include "flush.h"
 #include "life.h"
 #include "memshare.h"
+#include "profile.h"
 #include "queue.h"
 #include "raw.h"
 #include "signals.h"
@@ -26,6 +27,7 @@
 #include "stats.h"
 #include "sud.h"
 #include "timer.h"
+#include "uring.h"
 
 
 #define E __bc_e
@@ -151,6 +153,25 @@ static inline __attribute__((__always_inline__)) void queued(long want, long *re
 		__bc_flush(FL_BYTES, -1);
 	else if (entries && E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
 		__bc_flush(FL_CLOSES, -1);
+}
+
+/* Can deferring call nr of class pred pay (decide.h's __bc_saves) under
+ * the executor its class is given?  Not a write's: the default profile,
+ * if not read yet, is read first (the engine has not armed: a process
+ * whose only deferrable calls cannot pay never arms). */
+static int saves(long nr, int pred)
+{
+	int x;
+
+	if (__bc_saves(pred, 0, 0))
+		return 1;
+	if (__atomic_load_n(&E.cfg.profile_later, __ATOMIC_RELAXED)) {
+		__bc_lock();
+		__bc_profile_now();
+		__bc_unlock();
+	}
+	x = E.cfg.exec[pred];
+	return __bc_saves(pred, x == EX_ASYNC, x == EX_URING && __bc_uring_capable(nr));
 }
 
 /* What a decision about call nr of class c sees (decide.h), its facts
@@ -594,7 +615,8 @@ __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 	if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
 		done = owed(nr, fd, res);
 	if (!done && c.pred) {
-		int why = __bc_decide_config(c.pred, E.cfg.max_delay_us, E.cfg.close_ok, E.cfg.sud);
+		int why = __bc_decide_config(c.pred, E.cfg.max_delay_us, E.cfg.close_ok, E.cfg.sud,
+					     saves(nr, c.pred));
 		if (why == V_DEFER) {
 			__bc_lock();
 			done = (why = defer(nr, c, a, res)) >= WHY_N;

@@ -217,6 +217,13 @@ hidden void __bc_profile_start(void)
 	}
 }
 
+hidden void __bc_profile_now(void)
+{
+	if (E.threaded)
+		E.cfg.profile_later = NULL;
+	__bc_profile_later();
+}
+
 hidden void __bc_profile_later(void)
 {
 	const char *file;

@@ -14,6 +14,8 @@
 enum bc_why_reason {
 	WHY_NO_DELAY,   /* BC_MAX_DELAY_US=0 */
 	WHY_FDS_UNSEEN, /* a close where libc's own fd uses are not seen (glibc) */
+	WHY_NO_GAIN,    /* its executor would issue it as the program does:
+			   direct, or uring for a call the ring does not carry */
 	WHY_EXEC,       /* an exec is under way */
 	WHY_SHARED,     /* the process shares writable memory */
 	WHY_SECCOMP,    /* under a seccomp filter (or no memory for the queue) */

@@ -433,13 +433,14 @@ static struct row rows[600];
 static size_t nrows;
 
 static const char *const why_key[] = {
-	"no_delay", "fds_unseen", "exec", "shared_memory", "seccomp", "backoff", "high_fd",
+	"no_delay", "fds_unseen", "no_gain", "exec", "shared_memory", "seccomp", "backoff", "high_fd",
 	"fd_unknown", "error_owed", "closing", "terminal", "file_kind", "threads", "mapped",
 	"open_mode", "sigpipe", "fsize_limit", "size", "calls_pending", "identity", "arguments",
 };
 static const char *const why_text[] = {
 	"BC_MAX_DELAY_US is 0",
 	"a close, while the net did not catch libc's own uses of fds (glibc)",
+	"its executor would issue it as the program does (it cannot merge)",
 	"an exec was under way",
 	"the process shares writable memory with another",
 	"a seccomp filter may make any call fail",
