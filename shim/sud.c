@@ -20,14 +20,8 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#elif defined __GLIBC__
-#error "valgrind/valgrind.h is missing (Debian: valgrind); configure installs it"
-#else
-#define RUNNING_ON_VALGRIND 0  /* the musl build: every call seen, no net */
-#endif
 
+#include "onvalgrind.h"
 #include "raw.h"
 #include "state.h"
 #include "sud.h"

@@ -1,10 +1,15 @@
 /* The engine's raw threads: a 64 KiB mapping each, a stack below a TLS
  * block whose first word points to itself, every signal blocked from
  * birth; a mapping is reused only once its thread is off it.
- * __bc_spawn (thread.S) makes the clone. */
-/* From linux/futex.h, which musl builds cannot include. */
+ * __bc_spawn (thread.S) makes the clone.  A thread may keep an fd table
+ * of its own and borrow the program's fds (pidfd_getfd) while it needs
+ * them. */
+/* From linux/futex.h and linux/close_range.h, which musl builds cannot
+ * include. */
 #define FUTEX_WAIT 0
+#define CLOSE_RANGE_UNSHARE 2
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/mman.h>
@@ -84,4 +89,57 @@ hidden void __bc_raw_thread_forget(struct bc_raw_thread *t)
 			t->map[i]->running = 0;
 	if (t->cur)
 		t->cur->running = 0;
+}
+
+hidden long __bc_raw_own_fds(void)
+{
+	return __bc_raw6(SYS_close_range, 0, ~0U, CLOSE_RANGE_UNSHARE, 0, 0, 0);
+}
+
+hidden void __bc_raw_return(void)
+{
+	__bc_raw6(SYS_close_range, 0, ~0U, 0, 0, 0, 0);
+}
+
+/* The lowest fd number not among fds[0..n). */
+static int number_left(const int *fds, unsigned n)
+{
+	for (int k = 0;; k++) {
+		unsigned i = 0;
+		while (i < n && fds[i] != k)
+			i++;
+		if (i == n)
+			return k;
+	}
+}
+
+hidden long __bc_raw_borrow(long pid, const int *fds, unsigned n)
+{
+	long pidfd = __bc_raw6(SYS_pidfd_open, pid, 0, 0, 0, 0, 0), r = 0;
+	int away = number_left(fds, n);
+
+	if (pidfd < 0)
+		return pidfd;
+	/* The table was empty: the pidfd took the lowest number, which may
+	 * be one to lend. */
+	if (pidfd != away) {
+		r = __bc_raw6(SYS_dup3, pidfd, away, O_CLOEXEC, 0, 0, 0);
+		__bc_raw6(SYS_close, pidfd, 0, 0, 0, 0, 0);
+		pidfd = away;
+	}
+	/* Each lands on the lowest free number, then moves to its own
+	 * (free: not the pidfd's, and lent once). */
+	for (unsigned i = 0; i < n && r >= 0; i++) {
+		long got = __bc_raw6(SYS_pidfd_getfd, pidfd, fds[i], 0, 0, 0, 0);
+		if ((r = got) >= 0 && got != fds[i]) {
+			r = __bc_raw6(SYS_dup3, got, fds[i], O_CLOEXEC, 0, 0, 0);
+			__bc_raw6(SYS_close, got, 0, 0, 0, 0, 0);
+		}
+	}
+	__bc_raw6(SYS_close, pidfd, 0, 0, 0, 0, 0);
+	if (r < 0) {
+		__bc_raw_return();
+		return r;
+	}
+	return 0;
 }

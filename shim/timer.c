@@ -1,7 +1,11 @@
 /* The timer thread that keeps the time bound: a raw thread (thread.c)
  * that flushes a batch once it has waited BC_MAX_DELAY_US.  While
  * deferral goes on it polls twice per bound; after a quiet spell it sleeps
- * on a futex until the queue fills again. */
+ * on a futex until the queue fills again.  Where it runs what it flushes
+ * itself (every class's executor direct) and no close can be queued (a
+ * close must close the program's fd), it keeps an fd table of its own
+ * and borrows the queue's fds for each flush: while it shared the
+ * program's table, every fd call of the program cost ~40 ns more. */
 /* From linux/futex.h, which musl builds cannot include. */
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
@@ -10,6 +14,7 @@
 
 #include "flush.h"
 #include "lock.h"
+#include "onvalgrind.h"
 #include "raw.h"
 #include "state.h"
 #include "thread.h"
@@ -26,6 +31,15 @@ static uint32_t timer_gen; /* bumped to make the running thread end */
 static uint32_t start_gen;
 static int asleep;        /* futex word: 1 while the thread waits for work */
 static struct bc_raw_thread timer;
+/* Whether the thread being started keeps a table of its own, and an fd
+ * of the program's it tries to borrow first (-1: none). */
+static int start_own, start_fd;
+/* Whether a table of its own serves in this process: 0 not known yet
+ * (a futex word while the first thread tries), 1 yes; no: NO_UNSHARE
+ * (the thread goes on sharing), NO_BORROW (the thread has ended). */
+enum { NO_UNSHARE = -1, NO_BORROW = -2 };
+static int own_works;
+static int timer_own;     /* the running thread was started to keep one */
 
 static void nap(long us)
 {
@@ -34,11 +48,73 @@ static void nap(long us)
 	__bc_raw6(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, (long)&ts, 0, 0, 0);
 }
 
+/* The fds the queue's calls name, each once, in fds; their count.  Lock
+ * held. */
+static unsigned queue_fds(int *fds)
+{
+	unsigned char listed[BC_FD_MAX / 8] = { 0 };
+	unsigned n = 0;
+
+	if (!E.many_targets) {
+		__builtin_memcpy(fds, E.target, E.ntarget * sizeof *fds);
+		return E.ntarget;
+	}
+	for (unsigned i = 0; i < E.npend; i++) {
+		int fd = E.q[i].fd;
+		if (fd >= 0 && !(listed[fd / 8] >> fd % 8 & 1)) {
+			listed[fd / 8] |= 1 << fd % 8;
+			fds[n++] = fd;
+		}
+	}
+	return n;
+}
+
+/* The queue flushed for the time bound, the thread's table (own) lent
+ * the fds it needs; 0, or -errno if they could not be lent.  Lock held. */
+static long flush(int own)
+{
+	int fds[BC_FD_MAX];
+	long r;
+
+	if (own && (r = __bc_raw_borrow(E.owner, fds, queue_fds(fds))) < 0)
+		return r;
+	__bc_flush(FL_TIME, -1);
+	if (own)
+		__bc_raw_return();
+	return 0;
+}
+
+/* The new thread's table of its own, fd borrowed from the program to try
+ * it (-1: known to serve).  1, or NO_UNSHARE, or NO_BORROW. */
+static int own_table(int fd)
+{
+	if (__bc_raw_own_fds() < 0)
+		return NO_UNSHARE;
+	if (fd >= 0) {
+		if (__bc_raw_borrow(E.owner, &fd, 1) < 0)
+			return NO_BORROW;
+		__bc_raw_return();
+	}
+	return 1;
+}
+
 static void timer_main(void)
 {
 	uint32_t seen = 0, gen = __atomic_load_n(&start_gen, __ATOMIC_ACQUIRE);
 	unsigned quiet = 0;
+	int own = __atomic_load_n(&start_own, __ATOMIC_ACQUIRE);
 
+	if (own) {
+		int tried = !__atomic_load_n(&own_works, __ATOMIC_ACQUIRE);
+		own = own_table(tried ? start_fd : -1);
+		if (tried) {
+			__atomic_store_n(&own_works, own, __ATOMIC_RELEASE);
+			__bc_raw6(SYS_futex, (long)&own_works, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+		}
+		if (own == NO_BORROW)
+			return;
+		own = own > 0;
+	}
 	while (__atomic_load_n(&timer_gen, __ATOMIC_ACQUIRE) == gen) {
 		long period = E.cfg.max_delay_us / 2;
 		nap(period > 0 ? period : 1);
@@ -48,10 +124,18 @@ static void timer_main(void)
 			quiet = 0;
 			/* The same batch as a poll ago: it has waited long enough. */
 			if (b == seen) {
+				long r = 0;
 				__bc_lock_as(NULL);  /* no TLS */
 				if (E.npend && E.batch == b)
-					__bc_flush(FL_TIME, -1);
+					r = flush(own);
 				__bc_unlock();
+				/* Not lent (a lowered RLIMIT_NOFILE, the first
+				 * thread gone): the next batch starts a thread
+				 * that shares the table. */
+				if (r < 0) {
+					__atomic_store_n(&own_works, NO_BORROW, __ATOMIC_RELEASE);
+					return;
+				}
 			}
 		} else if (b != seen) {
 			quiet = 0;
@@ -67,30 +151,6 @@ static void timer_main(void)
 	}
 }
 
-hidden void __bc_timer_need(void)
-{
-	if (timer_pid == E.owner) {
-		if (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST)) {
-			/* All: a retired thread may still be waiting here. */
-			__atomic_store_n(&asleep, 0, __ATOMIC_SEQ_CST);
-			__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
-		}
-		return;
-	}
-	asleep = 0;
-	__atomic_store_n(&start_gen, __atomic_load_n(&timer_gen, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
-	if (__bc_raw_thread(&timer, timer_main) > 0)
-		timer_pid = E.owner;
-}
-
-hidden void __bc_timer_forget(void)
-{
-	if (!timer_pid)
-		return;
-	timer_pid = 0;
-	__bc_raw_thread_forget(&timer);
-}
-
 /* The running thread is told to end, and woken if it sleeps; wait: until
  * it has ended (the caller does not hold the lock, which it may be
  * waiting for), else the next one runs on a mapping of its own. */
@@ -104,6 +164,67 @@ static void end(int wait)
 	if (wait)
 		__bc_raw_thread_join(&timer);
 	timer_pid = 0;
+	timer_own = 0;
+}
+
+/* May the timer thread keep a table of its own?  Only if every flush it
+ * makes runs on it, with no close, and where not known not to serve:
+ * tried first on the newest queued call's fd.  Not under valgrind, whose
+ * own fds are in the table. */
+static int may_own(int fd)
+{
+	int works = __atomic_load_n(&own_works, __ATOMIC_ACQUIRE);
+
+	if (works < 0 || (!works && fd < 0) || E.queued_closes || E.cfg.profile_later || RUNNING_ON_VALGRIND)
+		return 0;
+	for (unsigned pred = 0; pred < sizeof E.cfg.exec; pred++)
+		if (E.cfg.exec[pred] != EX_DIRECT)
+			return 0;
+	return 1;
+}
+
+static void start(void)
+{
+	int fd = E.npend ? E.q[E.npend - 1].fd : -1, own = may_own(fd);
+
+	asleep = 0;
+	start_own = own, start_fd = fd;
+	__atomic_store_n(&start_gen, __atomic_load_n(&timer_gen, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
+	if (__bc_raw_thread(&timer, timer_main) <= 0)
+		return;
+	timer_pid = E.owner;
+	timer_own = own;
+	/* The first to try: its answer is waited for (once a process). */
+	while (own && !__atomic_load_n(&own_works, __ATOMIC_ACQUIRE))
+		__bc_raw6(SYS_futex, (long)&own_works, FUTEX_WAIT_PRIVATE, 0, 0, 0, 0);
+	if (own && own_works == NO_BORROW) {
+		timer_pid = 0;
+		start();
+	}
+}
+
+hidden void __bc_timer_need(void)
+{
+	if (timer_pid == E.owner && timer_own && own_works == NO_BORROW)
+		end(0);  /* its own table failed it: one that shares instead */
+	if (timer_pid == E.owner) {
+		if (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST)) {
+			/* All: a retired thread may still be waiting here. */
+			__atomic_store_n(&asleep, 0, __ATOMIC_SEQ_CST);
+			__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
+		}
+		return;
+	}
+	start();
+}
+
+hidden void __bc_timer_forget(void)
+{
+	if (!timer_pid)
+		return;
+	timer_pid = 0;
+	timer_own = 0;
+	__bc_raw_thread_forget(&timer);
 }
 
 hidden void __bc_timer_retire(void)

@@ -66,6 +66,32 @@ class Normalise(unittest.TestCase):
         # ... but not on the native side.
         self.assertIsNotNone(trace.difference(b, n))
 
+    def test_the_timer_threads_lending_goes(self):
+        # The timer thread with an fd table of its own borrows fd 3 for
+        # its flush: the flush stays, its lending goes; the program's own
+        # close stays.
+        lent = BATCHED.replace(
+            '200 write(3</w/run2/out>, "abcdef", 6) = 6\n',
+            '200 clone(child_stack=0x7f, flags=CLONE_VM|CLONE_FILES|CLONE_THREAD) = 201\n'
+            '201 close_range(0, 4294967295, CLOSE_RANGE_UNSHARE) = 0\n'
+            '201 pidfd_open(200, 0) = 0<anon_inode:[pidfd]>\n'
+            '201 pidfd_getfd(0<anon_inode:[pidfd]>, 3</w/run2/out>, 0) = 1</w/run2/out>\n'
+            '201 dup3(1</w/run2/out>, 3</w/run2/out>, O_CLOEXEC) = 3</w/run2/out>\n'
+            '201 close(1</w/run2/out>) = 0\n'
+            '201 close(0<anon_inode:[pidfd]>) = 0\n'
+            '201 write(3</w/run2/out>, "abcdef", 6) = 6\n'
+            '201 close_range(0, 4294967295, 0) = 0\n')
+        n = self.norm(NATIVE, subs=[("/w/run1", "RUN")])
+        b = self.norm(lent, subs=[("/w/run2", "RUN")], hide=["/bcshim/profile"])
+        self.assertIn("write 3<RUN/out> bytes=6", b)
+        self.assertFalse(any("pidfd" in l or "dup3" in l or "close_range" in l for l in b), b)
+        self.assertIsNone(trace.difference(n, b))
+        # A program's own dup3 and close_range are its operations.
+        own = BATCHED.replace('200 close(3</w/run2/out>) = 0\n',
+                              '200 dup3(3</w/run2/out>, 4</w/run2/out>, 0) = 4</w/run2/out>\n'
+                              '200 close_range(3, 4294967295, 0) = 0\n')
+        self.assertTrue(any(l.startswith("dup3(") for l in self.norm(own)), self.norm(own))
+
     def test_io_probes_anywhere_in_a_loop(self):
         # A loop's repeated lines, with the engine's looks at /proc/self/io
         # among them: allowed on the bcshim side, wherever they fall.

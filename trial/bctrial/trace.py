@@ -23,7 +23,10 @@ What is done, and why:
 - Left out: thread creation and thread exit (the helper thread; the
   program's own threads too, on both sides alike); anonymous mmaps (memory,
   not files); the dynamic loader's work on shared objects and ld.so.* (the
-  preload adds one).
+  preload adds one); a task's lending after it gave up its share of the fd
+  table (close_range(0, ~0U, CLOSE_RANGE_UNSHARE): the engine's timer
+  thread, which borrows the fds it flushes to under their own numbers):
+  its pidfd_open, pidfd_getfd, dup3, close and close_range.
 - The shim's probes: calls shaped like them (fstat, fstatfs,
   newfstatat/statx(fd, "", AT_EMPTY_PATH), fcntl(fd, F_GETFL),
   getsockopt(fd, SOL_SOCKET, SO_TYPE or SO_DOMAIN), and the open, reads and close of
@@ -142,6 +145,22 @@ def read_entries(path):
     return entries
 
 
+LENDING = {"pidfd_open", "pidfd_getfd", "dup3", "close", "close_range"}
+
+
+def without_lending(entries):
+    """entries less the unsharing and the lending of tasks with an fd
+    table of their own."""
+    own, kept = set(), []
+    for tid, text in entries:
+        c = parse(text)
+        if c and c[0] == "close_range" and "CLOSE_RANGE_UNSHARE" in c[1]:
+            own.add(tid)
+        elif not (tid in own and c and c[0] in LENDING):
+            kept.append([tid, text])
+    return kept
+
+
 def parse(text):
     """(name, args, result) or None for what is not a call line."""
     m = CALL.match(text)
@@ -229,7 +248,7 @@ def main(argv=None):
 def normalise(path, subs=(), relaxed=False, uring=False, hide=()):
     """The trace in file path, normalised: a list of lines, "### process
     NAME" before each process's operations."""
-    entries = read_entries(path)
+    entries = without_lending(read_entries(path))
 
     # Pass 1: tasks to processes, processes named by their place in the tree.
     proc_of = {}
