@@ -17,6 +17,7 @@
 #include <sys/uio.h>
 
 #include "arm.h"
+#include "bare.h"
 #include "engine.h"
 #include "env.h"
 #include "life.h"
@@ -38,6 +39,7 @@ extern int dl_iterate_phdr(int (*)(struct dl_phdr_info *, size_t, void *), void 
 extern int *__errno_location(void) __attribute__((__weak__));
 extern int __bc_set_entry(const struct bc_entry_ops *) __attribute__((__weak__));
 extern unsigned long getauxval(unsigned long) __attribute__((__weak__));
+extern char __libc_single_threaded __attribute__((__weak__));
 
 #ifndef SA_RESTORER
 #define SA_RESTORER 0x04000000
@@ -175,6 +177,27 @@ static int in_libc(void *f)
 	return 0;
 }
 
+/* Per libc function: 1 + the system call it is while glibc counts the
+ * process single-threaded, proven (bare.c), or 0. */
+static unsigned short bare[NREAL];
+
+/* The system call libc's function i makes if it may be bare, or -1. */
+static long bare_call(int i)
+{
+	switch (i) {
+	case R_read: return SYS_read;
+	case R_write: return SYS_write;
+	case R_pread: case R_pread64: return SYS_pread64;
+	case R_pwrite: case R_pwrite64: return SYS_pwrite64;
+	case R_readv: return SYS_readv;
+	case R_writev: return SYS_writev;
+	case R_close: return SYS_close;
+	case R_fsync: return SYS_fsync;
+	case R_fdatasync: return SYS_fdatasync;
+	}
+	return -1;
+}
+
 /* libc's function i, found on first use. */
 __attribute__((__noinline__, __cold__)) static void *resolve(int i)
 {
@@ -187,6 +210,10 @@ __attribute__((__noinline__, __cold__)) static void *resolve(int i)
 	}
 	/* Only a wrapper defers past the function it calls. */
 	foreign[i] = i > R_first_wrapped && !musl_way && !in_libc(f);
+	if (!foreign[i] && !musl_way && __errno_location &&
+	    __bc_bare(f, bare_call(i), &__libc_single_threaded, __errno_location(), libc_at[0].lo, libc_at[0].hi,
+		      __bc_site_at))
+		bare[i] = bare_call(i) + 1;
 	__atomic_store_n(&__bc_real[i], f, __ATOMIC_RELEASE);
 	return f;
 }
@@ -304,12 +331,18 @@ static long errno_ret(long r)
 
 /* libc's function i, for a call the engine has ordered: the net lets
  * its calls through (sud.c), and the rewritten sites it reaches do not
- * take it to the engine again (rewrite.c). */
+ * take it to the engine again (rewrite.c).  Armed, a bare one is made
+ * here while glibc counts the process single-threaded: from the net's
+ * allowed range, no site reached (bare.c). */
 static inline long run6(int i, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	int opened = __bc_sud_open();
+	int opened;
 	long r;
 
+	if (bare[i] && __atomic_load_n(&__libc_single_threaded, __ATOMIC_RELAXED) &&
+	    __atomic_load_n(&__bc_e.armed, __ATOMIC_RELAXED) && !__atomic_load_n(&__bc_e.off, __ATOMIC_RELAXED))
+		return errno_ret(__bc_raw6(bare[i] - 1, a0, a1, a2, a3, a4, a5));
+	opened = __bc_sud_open();
 	__bc_tls.wrapped++;
 	r = ((fn6)real(i))(a0, a1, a2, a3, a4, a5);
 	__bc_tls.wrapped--;

@@ -29,8 +29,10 @@ hidden void __bc_site_entry(void);
 
 enum { STUB = 32, MAXOBJ = 4 };
 
-/* For the report: sites rewritten per object, or why not. */
+/* For the report: sites rewritten per object, or why not; and where
+ * each rewritten object is. */
 static unsigned done[MAXOBJ];
+static uintptr_t done_base[MAXOBJ];
 static const char *why[MAXOBJ];
 static const char *why_all;
 static int ran;
@@ -301,13 +303,26 @@ hidden void __bc_rewrite(void)
 	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8, 0, 0);
 	for (k = 0; k < nobj; k++)
 		if (!why[k] && !(why[k] = patch(&f, k, &p[k])))
-			done[k] = __bc_site_objs[k].n;
+			done[k] = __bc_site_objs[k].n, done_base[k] = f.base[k];
 	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8, 0, 0);
 }
 
 hidden int __bc_rewritten(void)
 {
 	return done[0] != 0;
+}
+
+hidden long __bc_site_at(uintptr_t at)
+{
+	for (unsigned k = 0; k < __bc_nsite_objs && k < MAXOBJ; k++) {
+		const struct bc_site *s = &__bc_sites[__bc_site_objs[k].first];
+		if (!done[k] || at < done_base[k])
+			continue;
+		for (unsigned i = 0; i < __bc_site_objs[k].n; i++)
+			if (s[i].off == at - done_base[k])
+				return s[i].nr;
+	}
+	return -1;
 }
 
 /* The report's "sites": {"libc":N,...}, or the reason instead of N. */

@@ -30,6 +30,8 @@ extern hidden const unsigned __bc_nsite_objs;
 hidden void __bc_rewrite(void);
 /* Were libc's sites rewritten? */
 hidden int __bc_rewritten(void);
+/* The number of the site rewritten at address at (its mov's), or -1. */
+hidden long __bc_site_at(uintptr_t at);
 /* The report's "sites" field. */
 hidden void __bc_rewrite_put(void);
 
