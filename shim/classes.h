@@ -165,6 +165,9 @@ struct bc_class {
 	X(setresgid,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setfsgid,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setgroups,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	/* the fd limit, under which the timer thread borrows fds */ \
+	X(setrlimit,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(prlimit64,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	/* memory shared with another process: nothing may wait (memshare.c) */ \
 	X(shmat,          DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	/* process state no pending call can see or change */ \

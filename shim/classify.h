@@ -31,7 +31,7 @@ extern hidden const unsigned char __bc_idle_pass[BC_NR_LIMIT];
 /* What the engine must see even while idle: what changes the signal
  * dispositions it stands in for, makes children, ends or replaces the
  * program, shares memory, installs a filter or changes the credentials
- * its threads run with.  Any other call changes nothing it keeps while
+ * its threads run with or the fd limit the timer thread borrows under.  Any other call changes nothing it keeps while
  * idle (the fd table is forgotten when the spell ends). */
 #define IDLE_OF(nr, pred) \
 	((nr) == SYS_fork || (nr) == SYS_vfork || (nr) == SYS_clone || (nr) == SYS_clone3 || \
@@ -40,7 +40,8 @@ extern hidden const unsigned char __bc_idle_pass[BC_NR_LIMIT];
 	 (nr) == SYS_setuid || (nr) == SYS_setreuid || (nr) == SYS_setresuid || \
 	 (nr) == SYS_setfsuid || (nr) == SYS_setgid || (nr) == SYS_setregid || \
 	 (nr) == SYS_setresgid || (nr) == SYS_setfsgid || (nr) == SYS_setgroups || \
-	 (nr) == SYS_capset || (nr) == SYS_rt_sigaction ? IDLE_WATCH : (pred) ? IDLE_TICK : IDLE_IGNORE)
+	 (nr) == SYS_capset || (nr) == SYS_rt_sigaction || (nr) == SYS_setrlimit || \
+	 (nr) == SYS_prlimit64 ? IDLE_WATCH : (pred) ? IDLE_TICK : IDLE_IGNORE)
 
 /* __bc_pass[nr] and __bc_idle_pass[nr] (pass: which), worked out at
  * compile time where nr is a constant (the preload's wrappers). */

@@ -156,14 +156,12 @@ static inline int __bc_saves(int pred, int offcore, int ring)
 }
 
 /* Before the lock: may a call of class pred be taken to defer() at all,
- * with BC_MAX_DELAY_US at max_delay_us?  sud: the net may run; saves:
- * deferring it can pay (__bc_saves).  V_DEFER or why not. */
-static inline int __bc_decide_config(int pred, long max_delay_us, int close_ok, int sud, int saves)
+ * with BC_MAX_DELAY_US at max_delay_us?  sud: the net may run.  V_DEFER
+ * or why not; then, whether it can pay (__bc_saves: else WHY_NO_GAIN). */
+static inline int __bc_decide_config(int pred, long max_delay_us, int close_ok, int sud)
 {
 	if (!max_delay_us)
 		return WHY_NO_DELAY;
-	if (!saves)
-		return WHY_NO_GAIN;
 	/* A close may wait only where every use of an fd number is seen, or
 	 * caught by the net: a call unseen (glibc's fchdir, isatty...) would
 	 * find it open. */

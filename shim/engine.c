@@ -158,16 +158,19 @@ static inline __attribute__((__always_inline__)) void queued(long want, long *re
 /* Can deferring call nr of class pred pay (decide.h's __bc_saves) under
  * the executor its class is given?  Not a write's: the default profile,
  * if not read yet, is read first (the engine has not armed: a process
- * whose only deferrable calls cannot pay never arms). */
+ * whose only deferrable calls cannot pay never arms), in arming's order:
+ * the seccomp question first (under a filter the open might kill), and
+ * not where nothing may wait. */
 static int saves(long nr, int pred)
 {
 	int x;
 
 	if (__bc_saves(pred, 0, 0))
 		return 1;
-	if (__atomic_load_n(&E.cfg.profile_later, __ATOMIC_RELAXED)) {
+	if (__atomic_load_n(&E.cfg.profile_later, __ATOMIC_RELAXED) && !__atomic_load_n(&E.off, __ATOMIC_RELAXED)) {
 		__bc_lock();
-		__bc_profile_now();
+		if (!E.off && (E.armed || !__bc_filtered()))
+			__bc_profile_now();
 		__bc_unlock();
 	}
 	x = E.cfg.exec[pred];
@@ -615,8 +618,9 @@ __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 	if (fd >= 0 && fd < BC_FD_MAX && __atomic_load_n(&E.fd[fd].err, __ATOMIC_RELAXED))
 		done = owed(nr, fd, res);
 	if (!done && c.pred) {
-		int why = __bc_decide_config(c.pred, E.cfg.max_delay_us, E.cfg.close_ok, E.cfg.sud,
-					     saves(nr, c.pred));
+		int why = __bc_decide_config(c.pred, E.cfg.max_delay_us, E.cfg.close_ok, E.cfg.sud);
+		if (why == V_DEFER && !saves(nr, c.pred))
+			why = WHY_NO_GAIN;
 		if (why == V_DEFER) {
 			__bc_lock();
 			done = (why = defer(nr, c, a, res)) >= WHY_N;
@@ -803,6 +807,14 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_setfsgid:
 	case SYS_setgroups:
 		__bc_creds_changed();
+		break;
+	case SYS_setrlimit:
+	case SYS_prlimit64:
+		/* A lowered fd limit may leave no number for the timer thread
+		 * to borrow under. */
+		if (res >= 0 && (nr == SYS_setrlimit ? a[0] == RLIMIT_NOFILE :
+				 a[1] == RLIMIT_NOFILE && a[2] && (!a[0] || !E.owner || a[0] == E.owner)))
+			__bc_timer_share(1);
 		break;
 	case SYS_execve:
 	case SYS_execveat:

@@ -288,6 +288,7 @@ hidden void __bc_engine_threaded(void)
 	__bc_lock();
 	__bc_settle(FL_DEP, SYS_clone, 0);
 	E.threaded = 1;
+	__bc_timer_share(0);
 	__bc_unverdict();
 	__bc_unlock();
 	__bc_leave();
@@ -310,6 +311,15 @@ hidden void __bc_engine_forget_fds(int creds)
 		E.fd[fd].err = 0;
 	if (creds)
 		__bc_creds_changed();
+	__bc_unlock();
+	__bc_leave();
+}
+
+hidden void __bc_engine_limits(void)
+{
+	__bc_tls.depth++;
+	__bc_lock();
+	__bc_timer_share(1);
 	__bc_unlock();
 	__bc_leave();
 }
@@ -346,6 +356,8 @@ hidden void __bc_engine_synccall(int begin)
 		__bc_fds_new();
 		__atomic_store_n(&__bc_synccall, 0, __ATOMIC_SEQ_CST);
 		__bc_creds_changed();
+		/* musl's setrlimit is one: the fd limit may have changed. */
+		__bc_timer_share(1);
 		__bc_unlock();
 		__bc_leave();
 	}

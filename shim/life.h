@@ -43,6 +43,9 @@ extern hidden int __bc_synccall;
 /* Forget every fd: something out of sight may have closed fds (glibc's
  * FORGET functions); creds: and changed the credentials (CREDS). */
 hidden void __bc_engine_forget_fds(int creds);
+/* A resource limit may change out of the engine's sight (glibc's
+ * setrlimit, prlimit): the timer thread shares the fd table from now on. */
+hidden void __bc_engine_limits(void);
 /* The process's credentials may have changed (set*id, capset, a prctl or
  * seccomp call, a __synccall, a libc function out of sight): the cached
  * euid is forgotten, and the engine's raw threads, which keep the

@@ -11,7 +11,9 @@
  *   THREAD  flush; from now on only writes that cannot block wait
  *   CLONE   flush; then as THREAD with CLONE_VM, else as VFORK (the child
  *           makes its calls direct)
- *   FORK    flush; a child will share this process's shared memory */
+ *   FORK    flush; a child will share this process's shared memory
+ *   LIMIT   flush; the fd limit may change: the timer thread shares the fd
+ *           table from now on (docs/engine.md, "The timer thread") */
 #define BC_OPAQUE(X) \
 	/* stdio: its buffers reach the kernel inside libc */ \
 	X(fopen, FLUSH) X(fopen64, FLUSH) X(fdopen, FLUSH) X(fflush, FLUSH) X(fflush_unlocked, FLUSH) \
@@ -84,8 +86,8 @@
 	X(sigset, FLUSH) X(sigignore, FLUSH) X(sighold, FLUSH) X(sigrelse, FLUSH) \
 	X(sigblock, FLUSH) X(sigsetmask, FLUSH) X(siginterrupt, FLUSH) X(sigpause, FLUSH) \
 	X(__sigpause, FLUSH) X(__xpg_sigpause, FLUSH) \
-	X(pthread_sigmask, FLUSH) X(setrlimit, FLUSH) X(setrlimit64, FLUSH) X(prlimit, FLUSH) \
-	X(prlimit64, FLUSH) \
+	X(pthread_sigmask, FLUSH) X(setrlimit, LIMIT) X(setrlimit64, LIMIT) X(prlimit, LIMIT) \
+	X(prlimit64, LIMIT) \
 	/* fds closed out of sight */ \
 	X(fclose, FORGET) X(fcloseall, FORGET) X(freopen, FORGET) X(freopen64, FORGET) X(pclose, FORGET) \
 	X(closedir, FORGET) X(closefrom, FORGET) \

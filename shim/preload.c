@@ -86,7 +86,8 @@ static const char *real_name(int i)
 	return (const char *)&real_names + real_at[i];
 }
 
-enum { KIND_FLUSH, KIND_FORGET, KIND_EXEC, KIND_VFORK, KIND_THREAD, KIND_CLONE, KIND_FORK, KIND_CREDS };
+enum { KIND_FLUSH, KIND_FORGET, KIND_EXEC, KIND_VFORK, KIND_THREAD, KIND_CLONE, KIND_FORK, KIND_CREDS,
+       KIND_LIMIT };
 
 hidden void *__bc_real[NREAL];
 hidden const unsigned char __bc_opaque_kind[NOPAQUE] = {
@@ -310,6 +311,8 @@ hidden void *__bc_opaque_slow(long i, long a3)
 	__bc_engine_settle(__bc_opaque_kind[i] == KIND_VFORK ? FL_FORK : FL_LIBC);
 	if (__bc_opaque_kind[i] == KIND_FORGET || __bc_opaque_kind[i] == KIND_CREDS)
 		__bc_engine_forget_fds(__bc_opaque_kind[i] == KIND_CREDS);
+	if (__bc_opaque_kind[i] == KIND_LIMIT)
+		__bc_engine_limits();
 	if (__bc_opaque_kind[i] == KIND_VFORK) {
 		/* The child is told from the parent by its pid. */
 		__bc_owner_pid();

@@ -36,7 +36,8 @@ static struct bc_raw_thread timer;
 static int start_own, start_fd;
 /* Whether a table of its own serves in this process: 0 not known yet
  * (a futex word while the first thread tries), 1 yes; no: NO_UNSHARE
- * (the thread goes on sharing), NO_BORROW (the thread has ended). */
+ * (the thread goes on sharing, or the fd limit changed), NO_BORROW (the
+ * thread has ended). */
 enum { NO_UNSHARE = -1, NO_BORROW = -2 };
 static int own_works;
 static int timer_own;     /* the running thread was started to keep one */
@@ -168,14 +169,16 @@ static void end(int wait)
 }
 
 /* May the timer thread keep a table of its own?  Only if every flush it
- * makes runs on it, with no close, and where not known not to serve:
- * tried first on the newest queued call's fd.  Not under valgrind, whose
- * own fds are in the table. */
+ * makes runs on it, with no close, in a process with one thread (which
+ * a thread of its own may not end: the pidfd names it), and where not
+ * known not to serve: tried first on the newest queued call's fd.  Not
+ * under valgrind, whose own fds are in the table. */
 static int may_own(int fd)
 {
 	int works = __atomic_load_n(&own_works, __ATOMIC_ACQUIRE);
 
-	if (works < 0 || (!works && fd < 0) || E.queued_closes || E.cfg.profile_later || RUNNING_ON_VALGRIND)
+	if (works < 0 || (!works && fd < 0) || E.threaded || E.queued_closes || E.cfg.profile_later ||
+	    RUNNING_ON_VALGRIND)
 		return 0;
 	for (unsigned pred = 0; pred < sizeof E.cfg.exec; pred++)
 		if (E.cfg.exec[pred] != EX_DIRECT)
@@ -216,6 +219,17 @@ hidden void __bc_timer_need(void)
 		return;
 	}
 	start();
+}
+
+hidden void __bc_timer_share(int for_good)
+{
+	if (for_good)
+		__atomic_store_n(&own_works, NO_UNSHARE, __ATOMIC_RELEASE);
+	if (timer_pid != E.owner || !timer_own)
+		return;
+	end(0);
+	if (E.npend)
+		start();
 }
 
 hidden void __bc_timer_forget(void)

@@ -8,6 +8,12 @@
 hidden void __bc_timer_need(void);
 /* The timer thread is gone (in a fork child). */
 hidden void __bc_timer_forget(void);
+/* The timer thread must share the fd table: another thread may come
+ * (which may end the one it borrows from), or the fd limit changed (for
+ * good: for the rest of the process).  A thread with a table of its own
+ * ends; one that shares starts for a queue that is not empty.  Lock
+ * held. */
+hidden void __bc_timer_share(int for_good);
 /* The timer thread must end: the process's credentials changed, which a
  * raw thread does not follow; the next batch starts a new one. */
 hidden void __bc_timer_retire(void);

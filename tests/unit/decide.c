@@ -91,13 +91,11 @@ static void queued(int nr, int pred, long len, long off)
 
 Test(decide, config)
 {
-	cr_assert_eq(__bc_decide_config(PRED_WRITE, 1000, 0, 0, 1), V_DEFER);
-	cr_assert_eq(__bc_decide_config(PRED_WRITE, 0, 1, 1, 1), WHY_NO_DELAY);
-	cr_assert_eq(__bc_decide_config(PRED_CLOSE, 1000, 0, 0, 1), WHY_FDS_UNSEEN);
-	cr_assert_eq(__bc_decide_config(PRED_CLOSE, 1000, 0, 1, 1), V_DEFER);
-	cr_assert_eq(__bc_decide_config(PRED_CLOSE, 1000, 1, 0, 1), V_DEFER);
-	cr_assert_eq(__bc_decide_config(PRED_META, 1000, 1, 1, 0), WHY_NO_GAIN);
-	cr_assert_eq(__bc_decide_config(PRED_META, 0, 1, 1, 0), WHY_NO_DELAY);
+	cr_assert_eq(__bc_decide_config(PRED_WRITE, 1000, 0, 0), V_DEFER);
+	cr_assert_eq(__bc_decide_config(PRED_WRITE, 0, 1, 1), WHY_NO_DELAY);
+	cr_assert_eq(__bc_decide_config(PRED_CLOSE, 1000, 0, 0), WHY_FDS_UNSEEN);
+	cr_assert_eq(__bc_decide_config(PRED_CLOSE, 1000, 0, 1), V_DEFER);
+	cr_assert_eq(__bc_decide_config(PRED_CLOSE, 1000, 1, 0), V_DEFER);
 }
 
 /* A write or a datagram may merge whatever runs it; another call pays
