@@ -36,11 +36,20 @@ static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a
 
 /* Whether call nr passes while the library is quiet (bc_engine.quiet):
  * never armed, so nothing is pending or owed, it passes whenever it may
- * pass at all, but while idle if it ticks the spell down. */
+ * pass at all; while idle, whatever the idle engine lets by (__bc_passes),
+ * a call that could be deferred ticking the spell down. */
 static inline __attribute__((__always_inline__)) int __bc_quiet_passes(long nr)
 {
-	return (unsigned long)nr < BC_NR_LIMIT && __bc_pass_of(nr, 1) &&
-	       (__bc_pass_of(nr, 0) == IDLE_IGNORE || !__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED));
+	unsigned idle;
+
+	if ((unsigned long)nr >= BC_NR_LIMIT)
+		return 0;
+	if (__bc_pass_of(nr, 1) && __bc_pass_of(nr, 0) == IDLE_IGNORE)
+		return 1;
+	if (!(idle = __atomic_load_n(&__bc_idle, __ATOMIC_RELAXED)))
+		return __bc_pass_of(nr, 1) != 0;
+	return __bc_pass_of(nr, 0) != IDLE_WATCH && !__bc_tls.aside &&
+	       (__bc_pass_of(nr, 0) == IDLE_IGNORE || __bc_idle_tick());
 }
 
 /* Before call nr: 1 if it was deferred or answered (*res: its result,

@@ -557,8 +557,9 @@ ssize_t __pread64_chk(int fd, void *b, size_t n, off_t o, size_t size)
 	return T(SYS_pread64, pread64, fd, b, n, o, 0, 0);
 }
 
-/* futimens is utimensat(fd, NULL, times, 0). */
-int futimens(int fd, const struct timespec *t)
+/* futimens is utimensat(fd, NULL, times, 0): its way through the engine,
+ * out of line (the straight way then builds no frame). */
+__attribute__((__noinline__)) static int through_futimens(int fd, const struct timespec *t)
 {
 	long a[6] = { fd, 0, (long)t, 0, 0, 0 }, r;
 
@@ -573,8 +574,18 @@ int futimens(int fd, const struct timespec *t)
 	return r;
 }
 
-/* posix_fadvise returns its error rather than setting errno. */
-static int fadvise(int i, int fd, off_t o, off_t n, int adv)
+int futimens(int fd, const struct timespec *t)
+{
+	fn6 f = (fn6)__atomic_load_n(&__bc_real[R_futimens], __ATOMIC_RELAXED);
+
+	if (STRAIGHT(f, SYS_utimensat))
+		return f(fd, (long)t, 0, 0, 0, 0);
+	return through_futimens(fd, t);
+}
+
+/* posix_fadvise returns its error rather than setting errno; its way
+ * through the engine, out of line. */
+__attribute__((__noinline__)) static int through_fadvise(int i, int fd, off_t o, off_t n, int adv)
 {
 	long a[6] = { fd, o, n, adv, 0, 0 }, r;
 
@@ -587,6 +598,15 @@ static int fadvise(int i, int fd, off_t o, off_t n, int adv)
 	r = run6(i, fd, o, n, adv, 0, 0);
 	__bc_after(SYS_fadvise64, a, -r);
 	return r;
+}
+
+static inline __attribute__((__always_inline__)) int fadvise(int i, int fd, off_t o, off_t n, int adv)
+{
+	fn6 f = (fn6)__atomic_load_n(&__bc_real[i], __ATOMIC_RELAXED);
+
+	if (STRAIGHT(f, SYS_fadvise64))
+		return f(fd, o, n, adv, 0, 0);
+	return through_fadvise(i, fd, o, n, adv);
 }
 
 int posix_fadvise(int fd, off_t o, off_t n, int adv) { return fadvise(R_posix_fadvise, fd, o, n, adv); }
