@@ -75,4 +75,6 @@ hidden const unsigned char __bc_idle_pass[BC_NR_LIMIT] = {
 	BC_CLASSES(ROW)
 #undef ROW
 	[SYS_rt_sigaction] = IDLE_OF(SYS_rt_sigaction, PRED_NO),
+	/* Not in the table: the one program thread's end (engine.c, quitting). */
+	[SYS_exit] = IDLE_OF(SYS_exit, PRED_NO),
 };

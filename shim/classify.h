@@ -30,12 +30,14 @@ enum { IDLE_IGNORE, IDLE_WATCH, IDLE_TICK };
 extern hidden const unsigned char __bc_idle_pass[BC_NR_LIMIT];
 /* What the engine must see even while idle: what changes the signal
  * dispositions it stands in for, makes children, ends or replaces the
- * program, shares memory, installs a filter or changes the credentials
- * its threads run with or the fd limit the timer thread borrows under.  Any other call changes nothing it keeps while
- * idle (the fd table is forgotten when the spell ends). */
+ * program (the one program thread's exit too: its raw threads must end
+ * with it), shares memory, installs a filter or changes the credentials
+ * its threads run with or the fd limit the timer thread borrows under.
+ * Any other call changes nothing it keeps while idle (the fd table is
+ * forgotten when the spell ends). */
 #define IDLE_OF(nr, pred) \
 	((nr) == SYS_fork || (nr) == SYS_vfork || (nr) == SYS_clone || (nr) == SYS_clone3 || \
-	 (nr) == SYS_execve || (nr) == SYS_execveat || (nr) == SYS_exit_group || \
+	 (nr) == SYS_execve || (nr) == SYS_execveat || (nr) == SYS_exit_group || (nr) == SYS_exit || \
 	 (nr) == SYS_mmap || (nr) == SYS_shmat || (nr) == SYS_prctl || (nr) == SYS_seccomp || \
 	 (nr) == SYS_setuid || (nr) == SYS_setreuid || (nr) == SYS_setresuid || \
 	 (nr) == SYS_setfsuid || (nr) == SYS_setgid || (nr) == SYS_setregid || \

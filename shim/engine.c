@@ -832,7 +832,7 @@ static void learn(long nr, const long a[6], long res)
 hidden void __bc_after(long nr, const long a[6], long res)
 {
 	if (!__bc_on || __bc_tls.aside || __bc_synccall || (unsigned long)nr >= BC_NR_LIMIT ||
-	    !(__bc_class_table[nr].flags & CL_CHANGES) ||
+	    !(__bc_class_table[nr].flags & CL_CHANGES) || (nr == SYS_prlimit64 && !a[2]) ||
 	    (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && __bc_idle_pass[nr] != IDLE_WATCH))
 		return;
 	if (nr == SYS_fork || nr == SYS_clone || nr == SYS_clone3) {

@@ -317,6 +317,9 @@ hidden void __bc_engine_forget_fds(int creds)
 
 hidden void __bc_engine_limits(void)
 {
+	/* A vfork child's limits are its own: the parent's timer goes on. */
+	if (!__bc_owner(0))
+		return;
 	__bc_tls.depth++;
 	__bc_lock();
 	__bc_timer_share(1);
