@@ -17,6 +17,7 @@ sys.path.insert(0, os.environ.get("BCTRIAL_PYTHON") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "trial"))
 
 from bctrial import report as rp  # noqa: E402
+from bctrial import runner as rn  # noqa: E402
 from bctrial import statistics as st  # noqa: E402
 from bctrial import suites  # noqa: E402
 
@@ -230,6 +231,30 @@ class Plot(unittest.TestCase):
                 # A blank or broken rendering compresses to almost nothing.
                 self.assertGreater(len(data), 8000)
 
+
+class StableMtimes(unittest.TestCase):
+    """Which modification times the native runs say the program set: equal
+    in both and older than the trial, not a write's time that two runs
+    share by chance of the kernel's coarse clock."""
+
+    def test_only_old_equal_times_count(self):
+        t = rn.Trial.__new__(rn.Trial)
+        t.nondet, t.nondet_paths, t.stable_mtimes = {}, set(), set()
+        t.began_ns = 10 ** 18
+        old, now = 10 ** 9, 10 ** 18 + 5
+
+        class Run:
+            status = 0
+            hashes = {"stdout": "a", "stderr": "b"}
+
+        runs = [Run(), Run()]
+        for r in runs:
+            r.files = {".": ("dir", None, 0o755, None, None, now),
+                       "set": ("file", 1, 0o644, "h", None, old),
+                       "written": ("file", 1, 0o644, "h", None, now)}
+        t.check_nondeterminism(*runs)
+        self.assertEqual(t.stable_mtimes, {"set"})
+        self.assertEqual(t.nondet, {})
 
 if __name__ == "__main__":
     unittest.main()

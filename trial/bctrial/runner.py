@@ -22,6 +22,9 @@ from .trace import TRACE_OPTIONS, difference, excerpt, normalise
 
 
 _LIVE = set()  # process groups of running children, killed on interrupt
+# How much older than the trial's start an mtime must be to count: the
+# kernel stamps files with a coarse clock, which lags the fine one.
+STAMP_SLACK_NS = 1000000000
 
 
 def _terminate(signum, frame):
@@ -464,6 +467,7 @@ class Trial:
         after the second pair; adaptive stop or exactly --runs pairs."""
         o = self.opts
         start = time.monotonic()
+        self.began_ns = time.time_ns()
         held = []
         i = 0
         while True:
@@ -522,7 +526,10 @@ class Trial:
                 self.nondet_paths.add(rel)
             elif entry_difference(a[rel], b[rel], False):
                 self.nondet_paths.add(rel)
-            elif a[rel][5] == b[rel][5]:
+            elif a[rel][5] == b[rel][5] and a[rel][5] < self.began_ns - STAMP_SLACK_NS:
+                # Older than the runs: set by the template, the setup or
+                # the program (utime), not the time of a write, which two
+                # runs share by chance of the kernel's coarse clock.
                 self.stable_mtimes.add(rel)
         if self.nondet_paths:
             self.nondet["files"] = "differ between native runs: " + ", ".join(
