@@ -59,6 +59,8 @@ hidden int __bc_arm(void)
 		return -1;
 	}
 	E.arena = E.arena0 = (char *)m;
+	if (!E.threaded)
+		__bc_lane_open(&__bc_tls.lane);
 	/* What was mapped before now out of the engine's sight (glibc's own
 	 * mmaps: sem_open's semaphore, the gconv cache; a program's inline
 	 * syscall): the maps tell, before the first deferral (ready); a

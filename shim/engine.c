@@ -138,20 +138,17 @@ static void push(const struct bc_pend *p, int net_asked)
 		__bc_timer_need();
 }
 
-/* A call queued, or merged into the last entry: counted, its result
- * given, and the bounds kept (flushed at).  entries: it may have added
- * an entry, or a close; merged's cannot, and the push that reached
- * either bound flushed, so only the bytes' is left to it. */
-static inline __attribute__((__always_inline__)) void queued(long want, long *res, int entries)
+/* A call queued (defer's; merged counts its own): counted, its result
+ * given, and the bounds kept (flushed at). */
+static void queued(long want, long *res)
 {
 	E.ncalls++;
-	E.n.deferred++;
 	*res = want;
-	if (entries && E.npend == BC_QUEUE_MAX)
+	if (E.npend == BC_QUEUE_MAX)
 		__bc_flush(FL_FULL, -1);
 	else if (E.used && E.used >= (size_t)E.cfg.max_bytes)
 		__bc_flush(FL_BYTES, -1);
-	else if (entries && E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
+	else if (E.cfg.relaxed && E.queued_closes >= BC_CLOSES_MAX)
 		__bc_flush(FL_CLOSES, -1);
 }
 
@@ -242,7 +239,7 @@ static void ask(int what, struct bc_view *v, int *net_asked)
 /* A call that took room in the arena, and is not queued after all: its
  * fd owes an error (set by another thread's reap, or by a flush for the
  * room).  The merge verdict's entry no longer ends where the free space
- * begins (merged's ok_left assumes it does). */
+ * begins (merged's ok_end assumes it does). */
 static int owed_after_room(void)
 {
 	__bc_unverdict();
@@ -279,14 +276,14 @@ static int queue_data(int verdict, long nr, struct bc_plan *o, long *res)
 		push(p, 0);
 	}
 	if (p->pred == PRED_WRITE || p->pred == PRED_PWRITE) {
-		long in_entry = E.q[E.npend - 1].a[2], room = (long)(E.arena_size - E.used);
+		size_t end = E.used + (size_t)(o->max - E.q[E.npend - 1].a[2]);
 
 		__atomic_store_n(&E.ok_nr, nr, __ATOMIC_RELAXED);
 		E.ok_fd = p->fd;
-		E.ok_left = o->max - in_entry < room ? o->max - in_entry : room;
+		E.ok_end = end < E.arena_size ? end : E.arena_size;
 		E.ok_count = __bc_why_counter(nr);
 	}
-	queued(o->len, res, 1);
+	queued(o->len, res);
 	return verdict;
 }
 
@@ -308,7 +305,7 @@ static int queue_call(struct bc_plan *o, long *res, int net_asked)
 		E.queued_closes++;
 	}
 	push(p, net_asked);
-	queued(p->want, res, 1);
+	queued(p->want, res);
 	return V_DEFER;
 }
 
@@ -391,6 +388,17 @@ __attribute__((__target__("sse2"))) static void copy_abi(char *d, const char *s,
 	}
 }
 
+/* A merge reached BC_MAX_BYTES: the flush, under the word (a flush may
+ * block, on a full pipe: the lane is for a merge's moment only, and its
+ * takers spin). */
+static __attribute__((__noinline__, __cold__)) void flush_full(void)
+{
+	__bc_lock();
+	if (E.used >= (size_t)E.cfg.max_bytes)
+		__bc_flush(FL_BYTES, -1);
+	__bc_unlock();
+}
+
 /* A write or pwrite64 nr (never writev, pwritev: the caller tells), the
  * merge verdict's (E.ok_nr as the caller read it), continuing the
  * queue's last entry under the checks it passed (checked): merged into it
@@ -405,26 +413,35 @@ static inline __attribute__((__always_inline__))
 int merged(long nr, long fd, long buf, long len, long off, long *res, int abi)
 {
 	struct bc_pend *q;
-	int done = 0;
+	int done = 0, lane;
 
-	if (__bc_tls.in_handler || !buf || !__bc_size_ok(len, E.cfg.max_bytes))
+	/* __bc_size_ok's test, in one comparison. */
+	if (__bc_tls.in_handler || !buf || (unsigned long)len - 1 >= E.cfg.single_max)
 		return 0;
-	__bc_lock();
+	lane = __bc_lane_enter(&__bc_tls.lane);
+	if (!lane)
+		__bc_lock();
 	/* checked: the last entry is this fd's, made by this call. */
-	if (checked(nr, fd) && len <= E.ok_left &&
+	if (checked(nr, fd) && E.used + len <= E.ok_end &&
 	    (q = &E.q[E.npend - 1], nr == SYS_write || (__bc_offset_ok(off) && q->a[3] + q->a[2] == off))) {
 		if (abi)
 			copy_abi(E.arena + E.used, (const char *)buf, len);
 		else
 			__builtin_memcpy(E.arena + E.used, (const void *)buf, len);
 		append(q, len);
-		E.ok_left -= len;
-		queued(len, res, 0);
+		E.ncalls++;
+		*res = len;
 		E.win_merged++;
 		++*E.ok_count;
 		done = 1;
 	}
-	__bc_unlock();
+	if (lane)
+		__bc_lane_leave();
+	else
+		__bc_unlock();
+	/* A look out of the lock: flush_full looks again under it. */
+	if (done && __atomic_load_n(&E.used, __ATOMIC_RELAXED) >= (size_t)E.cfg.max_bytes)
+		flush_full();
 	return done;
 }
 
@@ -665,12 +682,14 @@ hidden int __bc_before(long nr, long a[6], long *res)
 	return before(nr, a, res);
 }
 
+/* Entered through the C ABI only: copy_abi's vector moves inline. */
+__attribute__((__target__("sse2")))
 hidden long __bc_merge(long fd, long buf, long len, long off, bc_rest_fn rest, long nr)
 {
 	long r;
 	int done;
 
-	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_tls.aside ||
+	if (!__atomic_load_n(&__bc_on, __ATOMIC_RELAXED) || __bc_aside() ||
 	    __atomic_load_n(&__bc_synccall, __ATOMIC_RELAXED))
 		return rest(fd, buf, len, off);
 	__bc_tls.depth++;
@@ -831,7 +850,7 @@ static void learn(long nr, const long a[6], long res)
 
 hidden void __bc_after(long nr, const long a[6], long res)
 {
-	if (!__bc_on || __bc_tls.aside || __bc_synccall || (unsigned long)nr >= BC_NR_LIMIT ||
+	if (!__bc_on || __bc_aside() || __bc_synccall || (unsigned long)nr >= BC_NR_LIMIT ||
 	    !(__bc_class_table[nr].flags & CL_CHANGES) || (nr == SYS_prlimit64 && !a[2]) ||
 	    (__atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && __bc_idle_pass[nr] != IDLE_WATCH))
 		return;

@@ -25,13 +25,13 @@ static inline __attribute__((__always_inline__)) int __bc_passes(long nr, long a
 	 * below as it would here, with no look at idle. */
 	if (!(__builtin_constant_p(nr) && __bc_pass_of(nr, 0) == IDLE_IGNORE && __bc_pass_of(nr, 1)) &&
 	    __atomic_load_n(&__bc_idle, __ATOMIC_RELAXED) && (p = __bc_pass_of(nr, 0)) != IDLE_WATCH)
-		return !__bc_tls.aside && (p == IDLE_IGNORE || __bc_idle_tick());
+		return !__bc_aside() && (p == IDLE_IGNORE || __bc_idle_tick());
 	if (!(p = __bc_pass_of(nr, 1)))
 		return 0;
 	if (p != PASS_ALWAYS && __atomic_load_n(&__bc_e.busy, __ATOMIC_RELAXED) &&
 	    (p != PASS_IF_CLEAR || !__bc_clear(a0)))
 		return 0;
-	return !__bc_e.any_owed && !__bc_tls.aside;
+	return !__bc_e.any_owed && !__bc_aside();
 }
 
 /* Whether call nr passes while the library is quiet (bc_engine.quiet):
@@ -48,7 +48,7 @@ static inline __attribute__((__always_inline__)) int __bc_quiet_passes(long nr)
 		return 1;
 	if (!(idle = __atomic_load_n(&__bc_idle, __ATOMIC_RELAXED)))
 		return __bc_pass_of(nr, 1) != 0;
-	return __bc_pass_of(nr, 0) != IDLE_WATCH && !__bc_tls.aside &&
+	return __bc_pass_of(nr, 0) != IDLE_WATCH && !__bc_aside() &&
 	       (__bc_pass_of(nr, 0) == IDLE_IGNORE || __bc_idle_tick());
 }
 

@@ -178,8 +178,8 @@ static unsigned run_page(struct bc_batch *b, unsigned from, unsigned to, int hel
 		bc_emit(page, BC_OP_stop, NULL);
 	/* A flush of file writes ends: a signal waits for it.  One that may
 	 * wait for another party lets a handler run meanwhile (signals.c). */
-	if (!helper && b->may_block)
-		__bc_tls.blocked++;
+	if (b->may_block)
+		__bc_holder_blocks(helper, 1);
 	if (uring) {
 		uint64_t before = ring.enters;
 		__bc_uring_exec(&ring, page, uring_use);
@@ -190,8 +190,8 @@ static unsigned run_page(struct bc_batch *b, unsigned from, unsigned to, int hel
 	ran = page->win / BC_WIN_SIZE;
 	for (unsigned i = from; i < from + ran; i++)
 		check(b, &b->ops[i], (long)page->reg[(i - from) * BC_WIN_SIZE], helper);
-	if (!helper && b->may_block)
-		__bc_tls.blocked--;
+	if (b->may_block)
+		__bc_holder_blocks(helper, -1);
 	return from + ran;
 }
 

@@ -201,12 +201,12 @@ hidden void __bc_wait(uint32_t seq)
 		 * lets a handler run meanwhile (signals.c), as a blocked
 		 * flush does. */
 		E.n.inflight_waits++;
-		if (!helper_holds && may_block(seq)) {
-			__bc_tls.blocked++;
+		if (may_block(seq)) {
+			__bc_holder_blocks(helper_holds, 1);
 			await(seq, 0);
-			__bc_tls.blocked--;
+			__bc_holder_blocks(helper_holds, -1);
 		} else {
-			await(seq, 0);  /* on the timer thread: no TLS */
+			await(seq, 0);
 		}
 	}
 	reap();
@@ -284,6 +284,7 @@ hidden void __bc_flush(int reason, long nr)
 	stamp(b);
 	async = async && may_go_async(reason) && __bc_executor_kick() == 0;
 	E.n.issued += b->nops;
+	E.n.deferred += E.ncalls;
 	backoff(E.ncalls, async ? E.ncalls : E.ncalls - b->nops);
 	E.n.flushes[reason]++;
 	if (reason == FL_DEP)
@@ -314,6 +315,7 @@ hidden void __bc_settle(int reason, long nr, int brief)
 	/* Dying, only a batch that may wait for another party is given up
 	 * on: blocked, what is queued after it cannot go. */
 	if (brief && E.submitted != E.reaped && may_block(E.submitted) && !await(E.submitted, 50)) {
+		E.n.deferred += E.ncalls;
 		__bc_queue_drop();
 		__bc_busy_update();
 		return;

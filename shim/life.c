@@ -52,6 +52,7 @@ static void settings(void)
 				     "from 0 to 10000000 (microseconds)");
 	E.cfg.max_bytes = setting("BC_MAX_BYTES", 0, 16777216, 65536,
 				  "from 0 to 16777216 (bytes)");
+	E.cfg.single_max = E.cfg.max_bytes < BC_SINGLE_MAX ? E.cfg.max_bytes : BC_SINGLE_MAX;
 	if (v && !__builtin_strcmp(v, "abort"))
 		E.cfg.abort = 1;
 	else if (v && __builtin_strcmp(v, "report"))
@@ -225,7 +226,7 @@ hidden void __bc_engine_end(int reason, long nr, int final, int bypassed)
 	/* The end waits for a flush under way, as the program would have
 	 * waited at the blocked call; only a handler (of a signal that
 	 * arrived meanwhile) must not be held up by it. */
-	if (!__bc_tls.depth && (__bc_tls.in_handler ? __bc_lock_briefly() : (__bc_lock(), 1))) {
+	if (!__bc_tls.depth && (__bc_tls.in_handler ? __bc_lock_briefly(__bc_tls.lane) : (__bc_lock(), 1))) {
 		__bc_tls.depth++;
 		if (__bc_tls.in_handler)
 			__bc_settle(reason, -1, 1);
@@ -288,6 +289,7 @@ hidden void __bc_engine_threaded(void)
 	__bc_lock();
 	__bc_settle(FL_DEP, SYS_clone, 0);
 	E.threaded = 1;
+	__bc_lane_close();
 	__bc_timer_share(0);
 	__bc_unverdict();
 	__bc_unlock();
@@ -345,7 +347,7 @@ hidden void __bc_engine_synccall(int begin)
 	if (begin) {
 		/* From a handler that interrupted the engine: its calls are
 		 * raw already, and the lock may be this thread's. */
-		if (!__bc_on || __bc_tls.aside)
+		if (!__bc_on || __bc_aside())
 			return;
 		__bc_tls.depth++;
 		__bc_lock();
@@ -370,7 +372,7 @@ hidden void __bc_engine_synccall(int begin)
  * copies) as few of the parent's pages as it can. */
 hidden void __bc_engine_child(void)
 {
-	int locked = __bc_lock_child();
+	int locked = __bc_lock_child(&__bc_tls.lane);
 
 	if (E.armed) {
 		__bc_batches_child(locked);

@@ -66,9 +66,11 @@ hidden struct bc_thread *__bc_thread_first(void);
 /* Count call nr for the report, as seen on the calling thread. */
 static inline void __bc_seen(long nr)
 {
-	struct bc_thread *t = __bc_self ? __bc_self : __bc_thread_first();
+	struct bc_thread *t = __bc_self;
 
-	if (t)
+	if (t == &__bc_sink)
+		return;  /* nothing counted */
+	if (t || (t = __bc_thread_first()))
 		__bc_count(t, nr);
 }
 

@@ -152,11 +152,15 @@ static void die_of(int sig, const siginfo_t *si)
 }
 
 /* Postpone sig to the thread's leaving the engine; 0 if it cannot wait:
- * a fault, which repeats at once, or a thread blocked in the engine (on
- * the lock, or in a flush's write to a full pipe), which may never leave
- * it unless the signal acts now, as it would have natively.  A handler
- * run then makes raw calls: the program was, natively, at the blocked
- * call, and the calls queued after it had not been made yet.
+ * a fault, which repeats at once, or a thread blocked in the engine (in
+ * a flush's write to a full pipe, or waiting for the lock while its
+ * holder is in one: __bc_lock_blocks), which may never leave it unless
+ * the signal acts now, as it would have natively.  A handler run then
+ * makes raw calls: the program was, natively, at the blocked call, and
+ * the calls queued after it had not been made yet.  A thread waiting for
+ * a holder that cannot block waits for it: its handler's calls, run now,
+ * would overtake what is pending (the holder's flush of the thread's own
+ * earlier writes).
  * The kernel keeps it meanwhile, siginfo and all: sent again to this
  * thread, blocked (now, for a handler with SA_NODEFER, and in the mask
  * the handler's return restores) until __bc_leave unblocks it.  So no
@@ -165,7 +169,8 @@ static int postpone(int sig, const siginfo_t *si, void *uc)
 {
 	unsigned long set = 1UL << (sig - 1);
 
-	if (!__bc_tls.depth || __bc_tls.blocked || (in(fault_set, sig) && si->si_code > 0))
+	if (!__bc_tls.depth || (__bc_tls.blocked && __atomic_load_n(&__bc_lock_blocks, __ATOMIC_RELAXED)) ||
+	    (in(fault_set, sig) && si->si_code > 0))
 		return 0;
 	__bc_raw6(SYS_rt_sigprocmask, SIG_BLOCK, (long)&set, 0, 8, 0, 0);
 	((struct kucontext *)uc)->sigmask |= set;
@@ -179,7 +184,7 @@ static int postpone(int sig, const siginfo_t *si, void *uc)
  * thread's) is not waited for long: the signal must still kill. */
 static void last_flush(void)
 {
-	if (!__bc_on || __bc_tls.depth || !__bc_lock_briefly())
+	if (!__bc_on || __bc_tls.depth || !__bc_lock_briefly(__bc_tls.lane))
 		return;
 	__bc_tls.depth++;
 	__bc_settle(FL_SIGNAL, -1, 1);

@@ -57,13 +57,16 @@ struct bc_config {
 	unsigned char exec[PRED_CLOSE + 1]; /* enum bc_exec_kind, by enum bc_pred */
 	long max_delay_us;  /* BC_MAX_DELAY_US: the time bound; 0: no deferral */
 	long max_bytes;     /* BC_MAX_BYTES: the byte bound; 0: no data deferred */
+	unsigned long single_max; /* one data call's bytes at most: BC_SINGLE_MAX
+			       within max_bytes */
 	int abort;          /* BC_ON_MISPREDICT=abort */
 	int close_ok;       /* every fd allocation is seen: closes may wait */
 	int sud;            /* libc's calls are not all seen: arm the net */
 };
 
 struct bc_counters {
-	uint64_t deferred;        /* calls queued */
+	uint64_t deferred;        /* calls queued, counted as their batch goes
+				     (or is dropped, dying) */
 	uint64_t answered;        /* calls answered with an owed error, not issued */
 	uint64_t issued;          /* calls the flushes issued, merged */
 	uint64_t probes;          /* the engine's own calls learning fds */
@@ -105,9 +108,9 @@ struct bc_engine {
 	 * a call of that thread may tell (threaded). */
 	long ok_nr;
 	int ok_fd;
-	long ok_left;       /* the most bytes it may still take: what its
-			       entry may hold (merge_max) less what it
-			       holds, and the arena's room after it */
+	size_t ok_end;      /* the arena offset its data may grow to: what
+			       its entry may hold (merge_max), within the
+			       arena */
 	uint64_t *ok_count; /* and the count of its deferrals (why.c) */
 	uint32_t batch;     /* bumped when the queue goes from empty to not */
 	uint32_t fdgen;     /* bumping it forgets every fd */
@@ -193,25 +196,21 @@ extern hidden int __bc_on;
  * calls __bc_idle_pass does not let by still reach it. */
 extern hidden int __bc_idle;
 /* The engine's state per thread, in one block: one address to find on
- * each call, and one test for the two flags every call tests. */
+ * each call. */
 struct bc_tls {
-	union {
-		struct {
-			/* The engine is running on this thread's stack (a
-			 * signal handler that interrupts it makes raw calls). */
-			int depth;
-			/* This thread called vfork; its child must not touch
-			 * the engine. */
-			int vforked;
-		};
-		uint64_t aside; /* either: the engine keeps out of its calls */
-	};
+	/* The engine is running on this thread's stack (a signal handler
+	 * that interrupts it makes raw calls). */
+	int depth;
+	/* This thread called vfork; its child must not touch the engine. */
+	int vforked;
 	/* Waiting for the lock, or holding it in a call that may block (a
 	 * flush's write to a full pipe): a signal then cannot wait for the
 	 * thread to leave the engine (signals.c). */
 	int blocked;
 	/* Running a program's signal handler; its calls defer nothing. */
 	int in_handler;
+	/* This thread is the lane's owner (lock.h). */
+	int lane;
 	/* A wrapper of preload.c is calling libc's function (below). */
 	int wrapped;
 	/* Signals that arrived inside the engine, held blocked and pending
@@ -219,6 +218,24 @@ struct bc_tls {
 	unsigned long postponed;
 };
 extern hidden __thread struct bc_tls __bc_tls;
+
+/* Does the engine keep out of this thread's calls (depth or vforked)?
+ * Two loads, not one of both: a load wider than the store just made to
+ * depth (the last call's leave) waits for that store to reach the cache. */
+static inline int __bc_aside(void)
+{
+	return __bc_tls.depth | __bc_tls.vforked;
+}
+
+/* The lock's holder goes into (by 1) or out of (by -1) a call that may
+ * block for good (lock.h's __bc_lock_blocks); helper: the timer thread,
+ * which has no TLS. */
+static inline void __bc_holder_blocks(int helper, int by)
+{
+	if (!helper)
+		__bc_tls.blocked += by;
+	__atomic_store_n(&__bc_lock_blocks, __bc_lock_blocks + by, __ATOMIC_RELAXED);
+}
 
 /* Deliver the signals postponed while this thread was in the engine
  * (state.c). */
@@ -274,7 +291,7 @@ static inline int __bc_clear(long fd)
 /* The process-wide lock (lock.h), taken by a program thread. */
 static inline void __bc_lock(void)
 {
-	__bc_lock_as(&__bc_tls.blocked);
+	__bc_lock_as(&__bc_tls.blocked, __bc_tls.lane);
 }
 
 #endif

@@ -126,7 +126,7 @@ static void timer_main(void)
 			/* The same batch as a poll ago: it has waited long enough. */
 			if (b == seen) {
 				long r = 0;
-				__bc_lock_as(NULL);  /* no TLS */
+				__bc_lock_as(NULL, 0);  /* no TLS */
 				if (E.npend && E.batch == b)
 					r = flush(own);
 				__bc_unlock();
