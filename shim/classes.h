@@ -153,6 +153,7 @@ struct bc_class {
 	X(vfork,          DEP_ALL,  PRED_NO,    -1, 0) \
 	X(clone,          DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(clone3,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
+	X(unshare,        DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setuid,         DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setreuid,       DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \
 	X(setresuid,      DEP_ALL,  PRED_NO,    -1, CL_CHANGES) \

@@ -141,7 +141,7 @@ int __bc_continues(const struct bc_pend *q, const char *arena, size_t used, size
 /* Why nothing may wait, by bc_engine.off. */
 static inline int __bc_why_off(int off)
 {
-	return off & BC_OFF_SHARED ? WHY_SHARED : WHY_SECCOMP;
+	return off & BC_OFF_SHARED ? WHY_SHARED : off & BC_OFF_TABLES ? WHY_TABLES : WHY_SECCOMP;
 }
 
 /* Can deferring a call of class pred save anything?  A write may merge

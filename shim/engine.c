@@ -134,8 +134,8 @@ static void push(const struct bc_pend *p, int net_asked)
 		__bc_sud_batch();
 	first = __bc_queue_push(p);
 	__bc_busy_update();
-	if (first)
-		__bc_timer_need();
+	if (first || p->fd >= 0)
+		__bc_timer_need(p->fd);
 }
 
 /* A call queued (defer's; merged counts its own): counted, its result
@@ -616,7 +616,7 @@ __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 			__atomic_store_n(&E.vm_child, 1, __ATOMIC_RELEASE);
 		}
 		if (flags & CLONE_VM)
-			__bc_engine_threaded();
+			__bc_engine_shares(flags);
 		else
 			__bc_engine_forks();
 	}
@@ -794,6 +794,17 @@ static void learn(long nr, const long a[6], long res)
 	case SYS_shmat:
 		if (res >= 0)
 			__bc_mem_mapped(-1, 0, -1);
+		break;
+	case SYS_unshare:
+		/* The caller's fd table is a copy now.  The engine's threads
+		 * keep the old one (a closed pipe end would stay open there);
+		 * another program thread too: a number may then name two
+		 * files, and nothing waits any more. */
+		if (res >= 0 && (a[0] & CLONE_FILES)) {
+			if (E.threaded)
+				__bc_off(BC_OFF_TABLES);
+			__bc_threads_retire();
+		}
 		break;
 	case SYS_prctl:
 		if (prctl_harmless(a[0]))

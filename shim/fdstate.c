@@ -34,7 +34,10 @@ static int tty_major(unsigned long rdev)
  * cgroup, debugfs, tracefs, configfs, securityfs, bpf...) a write is a
  * command to the kernel, each one its own, answered at once: nothing
  * there waits or merges.  Decided by the file system, never by the path;
- * unknown means a command. */
+ * unknown means a command.  0: no; 1: yes; LOCAL: yes, and closing one of
+ * its files' fds, not the last, runs nothing (no flush method: a network
+ * file system's writes back, or consumes an error, at every close). */
+enum { LOCAL = 2 };
 static int holds_data(int fd)
 {
 	struct statfs fs;
@@ -47,6 +50,7 @@ static int holds_data(int fd)
 	case 0x01021994:  /* tmpfs */
 	case 0x858458f6:  /* ramfs */
 	case 0x58465342:  /* xfs */
+		return LOCAL;
 	case 0x9123683e:  /* btrfs */
 	case 0xf2f52010:  /* f2fs */
 	case 0x794c7630:  /* overlayfs */
@@ -80,22 +84,26 @@ static int unix_stream_certain(int fd)
 	       !t.tv_sec && !t.tv_usec;
 }
 
-static int type_of(int fd, const struct stat *st)
+/* fd's type (enum bc_ftype), and whether it may be lent (*lend). */
+static int type_of(int fd, const struct stat *st, uint8_t *lend)
 {
-	int type = 0;
+	int type = 0, data;
 	long len = sizeof type;
 
+	*lend = 0;
 	switch (st->st_mode & S_IFMT) {
 	case S_IFREG:
-		return holds_data(fd) ? FT_REG : FT_OTHER;
 	case S_IFDIR:
-		return holds_data(fd) ? FT_DIR : FT_OTHER;
+		data = holds_data(fd);
+		*lend = data == LOCAL;
+		return !data ? FT_OTHER : S_ISREG(st->st_mode) ? FT_REG : FT_DIR;
 	case S_IFIFO:
+		*lend = 1;
 		return FT_FIFO;
 	case S_IFCHR:
 		/* /dev/null and /dev/zero; /dev/full fails every write. */
 		if (st->st_rdev == makedev(1, 3) || st->st_rdev == makedev(1, 5))
-			return FT_MEMDEV;
+			return *lend = 1, FT_MEMDEV;
 		if (st->st_rdev == makedev(1, 7))
 			return FT_OTHER;
 		return tty_major(st->st_rdev) ? FT_TTY : FT_CHR;
@@ -134,7 +142,7 @@ hidden int __bc_fd_identify(int fd)
 	if (r < 0)
 		return r;
 	if (f->type == FT_UNKNOWN || f->type == FT_FILE)
-		f->type = type_of(fd, &st);
+		f->type = type_of(fd, &st, &f->lend);
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->uid = st.st_uid;
@@ -218,6 +226,7 @@ hidden void __bc_fd_forget(int fd)
 	f->close_seq = 0;
 	f->gen = 0;
 	f->type = FT_UNKNOWN;
+	f->lend = 0;
 	f->known_id = 0;
 	f->closing = 0;
 	__atomic_store_n(&f->clear, 0, __ATOMIC_RELAXED);

@@ -16,6 +16,8 @@ enum {
 	BC_OFF_SHARED = 2,  /* it shares writable memory with another process:
 			       a store there can say "done" with no call */
 	BC_OFF_NOMEM = 4,   /* the queue's memory could not be mapped */
+	BC_OFF_TABLES = 8,  /* its threads do not share one fd table: a number
+			       may name another file on another thread */
 };
 
 /* A file by identity. */
@@ -46,6 +48,10 @@ struct bc_fd {
 	uint8_t known_id;   /* dev and ino are known */
 	uint8_t closing;    /* a close of it is pending */
 	uint8_t uses;       /* deferrable calls on it while not known */
+	uint8_t lend;       /* a copy of it may be lent to the timer's own table
+			       and closed there with no effect: a pipe, a memory
+			       device, a regular file or directory on a local
+			       file system whose closes run nothing (fdstate.c) */
 	int32_t flags;      /* open flags, as F_GETFL reports them */
 	int64_t uid;        /* owner, or -1 if not known */
 	int domain;         /* a socket's address family (SO_DOMAIN) */

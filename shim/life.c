@@ -3,6 +3,7 @@
  * the BC_STATS report.  A process that defers nothing pays for none of
  * it: the start reads the environment only, and everything deferral
  * needs waits for __bc_arm (arm.c). */
+#include <sched.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -127,6 +128,7 @@ static void report(uint64_t total)
 	field("unseen", E.n.unseen);
 	field("shared_memory", !!(E.off & BC_OFF_SHARED));
 	field("seccomp", !!(E.off & BC_OFF_SECCOMP));
+	field("fd_tables", !!(E.off & BC_OFF_TABLES));
 	__bc_put(",\"config\":{\"way\":\"");
 	__bc_put(way);
 	__bc_put("\",\"level\":\"");
@@ -296,12 +298,25 @@ hidden void __bc_engine_threaded(void)
 	__bc_leave();
 }
 
-hidden void __bc_creds_changed(void)
+hidden void __bc_threads_retire(void)
 {
-	E.euid = -1;
 	/* Under the lock: no batch may go to a thread being retired. */
 	__bc_timer_retire();
 	__bc_executor_retire();
+}
+
+hidden void __bc_engine_shares(long flags)
+{
+	__bc_engine_threaded();
+	/* A thread with a table of its own: numbers name other files there. */
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_FILES))
+		__bc_off(BC_OFF_TABLES);
+}
+
+hidden void __bc_creds_changed(void)
+{
+	E.euid = -1;
+	__bc_threads_retire();
 }
 
 hidden void __bc_engine_forget_fds(int creds)

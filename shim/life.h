@@ -46,6 +46,10 @@ hidden void __bc_engine_forget_fds(int creds);
 /* A resource limit may change out of the engine's sight (glibc's
  * setrlimit, prlimit): the timer thread shares the fd table from now on. */
 hidden void __bc_engine_limits(void);
+/* The engine's raw threads are retired: they keep what they started with
+ * (credentials, the fd table); the next batch starts new ones.  Lock
+ * held. */
+hidden void __bc_threads_retire(void);
 /* The process's credentials may have changed (set*id, capset, a prctl or
  * seccomp call, a __synccall, a libc function out of sight): the cached
  * euid is forgotten, and the engine's raw threads, which keep the
@@ -57,6 +61,10 @@ hidden void __bc_engine_child(void);
 
 /* Another thread is starting: see bc_engine.threaded. */
 hidden void __bc_engine_threaded(void);
+/* A clone with CLONE_VM and these flags is starting: another thread, or
+ * a process in this memory; one with an fd table of its own turns
+ * deferral off. */
+hidden void __bc_engine_shares(long flags);
 
 /* A thread's first call: past the first, the process is threaded even if
  * the engine missed the thread's start (a libc that starts threads

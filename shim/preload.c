@@ -290,7 +290,7 @@ hidden void *__bc_opaque_slow(long i, long a3)
 			__atomic_store_n(&__bc_e.vm_child, 1, __ATOMIC_RELEASE);
 		}
 		if (a3 & CLONE_VM) {
-			__bc_engine_threaded();
+			__bc_engine_shares(a3);
 			return f;
 		}
 		__bc_engine_settle(FL_FORK);

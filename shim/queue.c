@@ -50,6 +50,25 @@ hidden int __bc_queue_push(const struct bc_pend *p)
 	return 1;
 }
 
+hidden unsigned __bc_queue_fds(int *fds)
+{
+	unsigned char listed[BC_FD_MAX / 8] = { 0 };
+	unsigned n = 0;
+
+	if (!E.many_targets) {
+		__builtin_memcpy(fds, E.target, E.ntarget * sizeof *fds);
+		return E.ntarget;
+	}
+	for (unsigned i = 0; i < E.npend; i++) {
+		int fd = E.q[i].fd;
+		if (fd >= 0 && !(listed[fd / 8] >> fd % 8 & 1)) {
+			listed[fd / 8] |= 1 << fd % 8;
+			fds[n++] = fd;
+		}
+	}
+	return n;
+}
+
 hidden void __bc_queue_drop(void)
 {
 	for (unsigned i = 0; i < E.ntarget; i++)

@@ -22,6 +22,9 @@ hidden char *__bc_queue_room(size_t n, size_t align);
 /* Call p, its arguments copied, becomes the queue's last entry.  1 if it
  * is the first of a batch (the caller starts the timer). */
 hidden int __bc_queue_push(const struct bc_pend *p);
+/* The fds the queue's calls name, each once, in fds (room for
+ * BC_FD_MAX); their count. */
+hidden unsigned __bc_queue_fds(int *fds);
 /* Empty the queue without running it (after a flush ran it, or in a fork
  * child, where it is the parent's).  The caller updates the busy hint. */
 hidden void __bc_queue_drop(void);

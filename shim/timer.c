@@ -9,12 +9,14 @@
 /* From linux/futex.h, which musl builds cannot include. */
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 
 #include "flush.h"
 #include "lock.h"
 #include "onvalgrind.h"
+#include "queue.h"
 #include "raw.h"
 #include "state.h"
 #include "thread.h"
@@ -42,32 +44,13 @@ enum { NO_UNSHARE = -1, NO_BORROW = -2 };
 static int own_works;
 static int timer_own;     /* the running thread was started to keep one */
 
-static void nap(long us)
+/* us microseconds, or until the thread is told to end (generation gen
+ * no longer timer_gen): an exit waiting for it does not wait a period. */
+static void nap(uint32_t gen, long us)
 {
 	struct timespec ts = { us / 1000000, us % 1000000 * 1000 };
 
-	__bc_raw6(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, (long)&ts, 0, 0, 0);
-}
-
-/* The fds the queue's calls name, each once, in fds; their count.  Lock
- * held. */
-static unsigned queue_fds(int *fds)
-{
-	unsigned char listed[BC_FD_MAX / 8] = { 0 };
-	unsigned n = 0;
-
-	if (!E.many_targets) {
-		__builtin_memcpy(fds, E.target, E.ntarget * sizeof *fds);
-		return E.ntarget;
-	}
-	for (unsigned i = 0; i < E.npend; i++) {
-		int fd = E.q[i].fd;
-		if (fd >= 0 && !(listed[fd / 8] >> fd % 8 & 1)) {
-			listed[fd / 8] |= 1 << fd % 8;
-			fds[n++] = fd;
-		}
-	}
-	return n;
+	__bc_raw6(SYS_futex, (long)&timer_gen, FUTEX_WAIT_PRIVATE, gen, (long)&ts, 0, 0);
 }
 
 /* The queue flushed for the time bound, the thread's table (own) lent
@@ -77,7 +60,7 @@ static long flush(int own)
 	int fds[BC_FD_MAX];
 	long r;
 
-	if (own && (r = __bc_raw_borrow(E.owner, fds, queue_fds(fds))) < 0)
+	if (own && (r = __bc_raw_borrow(E.owner, fds, __bc_queue_fds(fds))) < 0)
 		return r;
 	__bc_flush(FL_TIME, -1);
 	if (own)
@@ -118,7 +101,7 @@ static void timer_main(void)
 	}
 	while (__atomic_load_n(&timer_gen, __ATOMIC_ACQUIRE) == gen) {
 		long period = E.cfg.max_delay_us / 2;
-		nap(period > 0 ? period : 1);
+		nap(gen, period > 0 ? period : 1);
 		__atomic_fetch_add(&E.n.timer_wakeups, 1, __ATOMIC_RELAXED);
 		uint32_t b = __atomic_load_n(&E.batch, __ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&E.npend, __ATOMIC_ACQUIRE)) {
@@ -160,6 +143,7 @@ static void end(int wait)
 	if (!timer_pid)
 		return;
 	__atomic_fetch_add(&timer_gen, 1, __ATOMIC_RELEASE);
+	__bc_raw6(SYS_futex, (long)&timer_gen, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
 	__atomic_store_n(&asleep, 0, __ATOMIC_SEQ_CST);
 	__bc_raw6(SYS_futex, (long)&asleep, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
 	if (wait)
@@ -168,20 +152,43 @@ static void end(int wait)
 	timer_own = 0;
 }
 
+/* May fd be lent to a table of the timer's own?  Closing the copy there
+ * must run nothing (bc_fd.lend: a network file system writes back and
+ * may consume an error at every close; a borrowed socket takes the
+ * borrower's cgroup tags), and its number must be below the fd limit
+ * (read once: the changes the engine sees end the table for good, and
+ * another process's prlimit is a known limit, docs/engine.md). */
+static int lendable(int fd)
+{
+	static unsigned long limit;
+
+	if (!limit) {
+		struct { unsigned long cur, max; } r;
+		limit = __bc_raw6(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, (long)&r, 0, 0) ? 1 : r.cur;
+	}
+	return fd < 0 || (fd < BC_FD_MAX && E.fd[fd].lend && (unsigned long)fd < limit);
+}
+
 /* May the timer thread keep a table of its own?  Only if every flush it
- * makes runs on it, with no close, in a process with one thread (which
- * a thread of its own may not end: the pidfd names it), and where not
- * known not to serve: tried first on the newest queued call's fd.  Not
- * under valgrind, whose own fds are in the table. */
+ * makes runs on it, with no close, every queued fd lendable, in a process
+ * with one thread (which a thread of its own may not end: the pidfd
+ * names it), where a misprediction's message need not reach fd 2, and
+ * where not known not to serve: tried first on the newest queued call's
+ * fd.  Not under valgrind, whose own fds are in the table. */
 static int may_own(int fd)
 {
-	int works = __atomic_load_n(&own_works, __ATOMIC_ACQUIRE);
+	int works = __atomic_load_n(&own_works, __ATOMIC_ACQUIRE), fds[BC_FD_MAX];
+	unsigned n;
 
 	if (works < 0 || (!works && fd < 0) || E.threaded || E.queued_closes || E.cfg.profile_later ||
-	    RUNNING_ON_VALGRIND)
+	    E.cfg.abort || RUNNING_ON_VALGRIND)
 		return 0;
 	for (unsigned pred = 0; pred < sizeof E.cfg.exec; pred++)
 		if (E.cfg.exec[pred] != EX_DIRECT)
+			return 0;
+	n = __bc_queue_fds(fds);
+	for (unsigned i = 0; i < n; i++)
+		if (!lendable(fds[i]))
 			return 0;
 	return 1;
 }
@@ -206,10 +213,11 @@ static void start(void)
 	}
 }
 
-hidden void __bc_timer_need(void)
+hidden void __bc_timer_need(int fd)
 {
-	if (timer_pid == E.owner && timer_own && own_works == NO_BORROW)
-		end(0);  /* its own table failed it: one that shares instead */
+	/* Its own table failed it, or cannot take fd: one that shares. */
+	if (timer_pid == E.owner && timer_own && (own_works == NO_BORROW || !lendable(fd)))
+		end(0);
 	if (timer_pid == E.owner) {
 		if (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST)) {
 			/* All: a retired thread may still be waiting here. */

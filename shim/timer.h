@@ -4,8 +4,10 @@
 
 #include "hidden.h"
 
-/* Start the timer thread if this process has none; lock held. */
-hidden void __bc_timer_need(void);
+/* A call on fd (-1: none) was queued: the timer thread runs for it,
+ * started if this process has none, and one with a table of its own that
+ * cannot be lent fd gives way to one that shares.  Lock held. */
+hidden void __bc_timer_need(int fd);
 /* The timer thread is gone (in a fork child). */
 hidden void __bc_timer_forget(void);
 /* The timer thread must share the fd table: another thread may come

@@ -10,6 +10,7 @@ static const char *const why_name[WHY_N] = {
 	[WHY_NO_DELAY] = "no_delay", [WHY_FDS_UNSEEN] = "fds_unseen",
 	[WHY_NO_GAIN] = "no_gain",
 	[WHY_EXEC] = "exec", [WHY_SHARED] = "shared_memory", [WHY_SECCOMP] = "seccomp",
+	[WHY_TABLES] = "fd_tables",
 	[WHY_BACKOFF] = "backoff", [WHY_HIGH_FD] = "high_fd", [WHY_FIRST_USE] = "fd_unknown",
 	[WHY_OWED] = "error_owed", [WHY_CLOSING] = "closing", [WHY_TTY] = "terminal",
 	[WHY_KIND] = "file_kind", [WHY_THREADS] = "threads", [WHY_MAPPED] = "mapped",

@@ -19,6 +19,7 @@ enum bc_why_reason {
 	WHY_EXEC,       /* an exec is under way */
 	WHY_SHARED,     /* the process shares writable memory */
 	WHY_SECCOMP,    /* under a seccomp filter (or no memory for the queue) */
+	WHY_TABLES,     /* its threads do not share one fd table */
 	WHY_BACKOFF,    /* backing off: deferring did not pay */
 	WHY_HIGH_FD,    /* fd outside 0..1023 */
 	WHY_FIRST_USE,  /* fd not known yet (an fd is probed on its second use),

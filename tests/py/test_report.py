@@ -234,10 +234,10 @@ class Plot(unittest.TestCase):
 
 class StableMtimes(unittest.TestCase):
     """Which modification times the native runs say the program set: equal
-    in both and older than the trial, not a write's time that two runs
-    share by chance of the kernel's coarse clock."""
+    in both and older than the trial, or still to come, not a write's time
+    that two runs share by chance of the kernel's coarse clock."""
 
-    def test_only_old_equal_times_count(self):
+    def test_only_old_or_future_equal_times_count(self):
         t = rn.Trial.__new__(rn.Trial)
         t.nondet, t.nondet_paths, t.stable_mtimes = {}, set(), set()
         t.began_ns = 10 ** 18
@@ -248,12 +248,14 @@ class StableMtimes(unittest.TestCase):
             hashes = {"stdout": "a", "stderr": "b"}
 
         runs = [Run(), Run()]
+        future = rn.time.time_ns() + 3600 * 10 ** 9
         for r in runs:
             r.files = {".": ("dir", None, 0o755, None, None, now),
                        "set": ("file", 1, 0o644, "h", None, old),
+                       "ahead": ("file", 1, 0o644, "h", None, future),
                        "written": ("file", 1, 0o644, "h", None, now)}
         t.check_nondeterminism(*runs)
-        self.assertEqual(t.stable_mtimes, {"set"})
+        self.assertEqual(t.stable_mtimes, {"set", "ahead"})
         self.assertEqual(t.nondet, {})
 
 if __name__ == "__main__":

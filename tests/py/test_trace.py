@@ -41,14 +41,17 @@ BATCHED = """\
 
 
 class Normalise(unittest.TestCase):
-    def norm(self, text, **kw):
+    def read(self, text, how):
         with tempfile.NamedTemporaryFile("w", suffix=".trace",
                                          delete=False) as f:
             f.write(text)
         try:
-            return trace.normalise(f.name, **kw)
+            return how(f.name)
         finally:
             os.unlink(f.name)
+
+    def norm(self, text, **kw):
+        return self.read(text, lambda path: trace.normalise(path, **kw))
 
     def test_writes_merge_and_the_loader_goes(self):
         n = self.norm(NATIVE, subs=[("/w/run1", "RUN")])
@@ -91,6 +94,14 @@ class Normalise(unittest.TestCase):
                               '200 dup3(3</w/run2/out>, 4</w/run2/out>, 0) = 4</w/run2/out>\n'
                               '200 close_range(3, 4294967295, 0) = 0\n')
         self.assertTrue(any(l.startswith("dup3(") for l in self.norm(own)), self.norm(own))
+        # A program's own unsharing (of a part of the range, or not as a
+        # task's first call) is not the timer's: its calls after it stay.
+        for first in ('200 close_range(3, 4294967295, CLOSE_RANGE_UNSHARE) = 0\n',
+                      '200 getpid() = 200\n200 close_range(0, 4294967295, CLOSE_RANGE_UNSHARE) = 0\n'):
+            unshared = first + BATCHED.replace('200 close(3</w/run2/out>) = 0\n',
+                                               '200 dup3(3</w/run2/out>, 4</w/run2/out>, 0) = 4</w/run2/out>\n')
+            entries = self.read(unshared, lambda path: trace.without_lending(trace.read_entries(path)))
+            self.assertTrue(any("dup3(" in t for _, t in entries), entries)
 
     def test_io_probes_anywhere_in_a_loop(self):
         # A loop's repeated lines, with the engine's looks at /proc/self/io

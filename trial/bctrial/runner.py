@@ -521,15 +521,18 @@ class Trial:
         if n1.status != n2.status:
             self.nondet["status"] = "%s against %s" % (n1.status, n2.status)
         a, b = n1.files, n2.files
+        now = time.time_ns()
         for rel in set(a) | set(b):
             if rel not in a or rel not in b:
                 self.nondet_paths.add(rel)
             elif entry_difference(a[rel], b[rel], False):
                 self.nondet_paths.add(rel)
-            elif a[rel][5] == b[rel][5] and a[rel][5] < self.began_ns - STAMP_SLACK_NS:
-                # Older than the runs: set by the template, the setup or
-                # the program (utime), not the time of a write, which two
-                # runs share by chance of the kernel's coarse clock.
+            elif a[rel][5] == b[rel][5] and not (self.began_ns - STAMP_SLACK_NS <= a[rel][5] <=
+                                                 now + STAMP_SLACK_NS):
+                # Older than the runs, or still to come: set by the
+                # template, the setup or the program (utime), not the
+                # time of a write, which two runs share by chance of the
+                # kernel's coarse clock.
                 self.stable_mtimes.add(rel)
         if self.nondet_paths:
             self.nondet["files"] = "differ between native runs: " + ", ".join(

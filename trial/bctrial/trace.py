@@ -148,13 +148,21 @@ def read_entries(path):
 LENDING = {"pidfd_open", "pidfd_getfd", "dup3", "close", "close_range"}
 
 
+# How the engine's timer thread gives its share of the fd table up: the
+# whole range, unshared, as its first call.
+UNSHARING = "0, 4294967295, CLOSE_RANGE_UNSHARE"
+
+
 def without_lending(entries):
-    """entries less the unsharing and the lending of tasks with an fd
-    table of their own."""
-    own, kept = set(), []
+    """entries less the unsharing and the lending of the engine's tasks
+    with an fd table of their own (a task whose first call unshares the
+    whole range: a program's own close_range is kept)."""
+    own, seen, kept = set(), set(), []
     for tid, text in entries:
         c = parse(text)
-        if c and c[0] == "close_range" and "CLOSE_RANGE_UNSHARE" in c[1]:
+        first = tid not in seen
+        seen.add(tid)
+        if first and c and c[0] == "close_range" and c[1].strip() == UNSHARING:
             own.add(tid)
         elif not (tid in own and c and c[0] in LENDING):
             kept.append([tid, text])
