@@ -43,7 +43,7 @@ extern hidden const unsigned char __bc_idle_pass[BC_NR_LIMIT];
 	 (nr) == SYS_setfsuid || (nr) == SYS_setgid || (nr) == SYS_setregid || \
 	 (nr) == SYS_setresgid || (nr) == SYS_setfsgid || (nr) == SYS_setgroups || \
 	 (nr) == SYS_capset || (nr) == SYS_rt_sigaction || (nr) == SYS_setrlimit || \
-	 (nr) == SYS_prlimit64 || (nr) == SYS_unshare ? IDLE_WATCH : (pred) ? IDLE_TICK : IDLE_IGNORE)
+	 (nr) == SYS_prlimit64 || (nr) == SYS_unshare || (nr) == SYS_close_range ? IDLE_WATCH : (pred) ? IDLE_TICK : IDLE_IGNORE)
 
 /* __bc_pass[nr] and __bc_idle_pass[nr] (pass: which), worked out at
  * compile time where nr is a constant (the preload's wrappers). */

@@ -615,8 +615,9 @@ __attribute__((__noinline__)) static int before(long nr, long a[6], long *res)
 			__bc_owner_pid();
 			__atomic_store_n(&E.vm_child, 1, __ATOMIC_RELEASE);
 		}
+		__bc_engine_clones(flags);
 		if (flags & CLONE_VM)
-			__bc_engine_shares(flags);
+			__bc_engine_threaded();
 		else
 			__bc_engine_forks();
 	}
@@ -732,6 +733,17 @@ static int prctl_harmless(long option)
 	return 0;
 }
 
+/* The caller's fd table is a copy now (unshare, close_range).  The
+ * engine's threads keep the old one (a pipe end closed now would stay
+ * open there); another program thread too: a number may then name two
+ * files, and nothing waits any more. */
+static void table_copied(void)
+{
+	if (E.threaded)
+		__bc_off(BC_OFF_TABLES);
+	__bc_threads_retire();
+}
+
 static void learn(long nr, const long a[6], long res)
 {
 	switch (nr) {
@@ -776,6 +788,8 @@ static void learn(long nr, const long a[6], long res)
 			forget_pair(a[3]);
 		break;
 	case SYS_close_range:
+		if (res >= 0 && (a[2] & 2 /* CLOSE_RANGE_UNSHARE */))
+			table_copied();
 		if (res >= 0 && !(a[2] & 4 /* CLOSE_RANGE_CLOEXEC */))
 			for (long fd = a[0]; fd <= a[1] && fd < BC_FD_MAX; fd++)
 				__bc_fd_forget(fd);
@@ -796,15 +810,8 @@ static void learn(long nr, const long a[6], long res)
 			__bc_mem_mapped(-1, 0, -1);
 		break;
 	case SYS_unshare:
-		/* The caller's fd table is a copy now.  The engine's threads
-		 * keep the old one (a closed pipe end would stay open there);
-		 * another program thread too: a number may then name two
-		 * files, and nothing waits any more. */
-		if (res >= 0 && (a[0] & CLONE_FILES)) {
-			if (E.threaded)
-				__bc_off(BC_OFF_TABLES);
-			__bc_threads_retire();
-		}
+		if (res >= 0 && (a[0] & CLONE_FILES))
+			table_copied();
 		break;
 	case SYS_prctl:
 		if (prctl_harmless(a[0]))

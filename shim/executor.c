@@ -294,7 +294,7 @@ hidden int __bc_executor_kick(void)
 	if (exec_pid == E.owner)
 		return 0;
 	running_gen = __atomic_load_n(&exec_gen, __ATOMIC_ACQUIRE);
-	tid = __bc_raw_thread(&executor, executor_main);
+	tid = __bc_raw_thread(&executor, executor_main, 0);
 	if (tid < 0)
 		return tid;
 	exec_pid = E.owner;

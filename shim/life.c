@@ -81,15 +81,16 @@ static void field(const char *name, uint64_t v)
 /* The engine's fields of the report; total: the calls it saw. */
 static void report(uint64_t total)
 {
-	uint64_t flushes = 0;
+	/* Counted as their batch goes: the queue's too, if any is left. */
+	uint64_t flushes = 0, deferred = E.n.deferred + E.ncalls;
 	int first = 1;
 
 	/* Never armed: the profile the process would have used. */
 	__bc_profile_later();
 	for (int i = 0; i < FL_NREASONS; i++)
 		flushes += E.n.flushes[i];
-	field("deferred", E.n.deferred);
-	field("kernel_entries", total - E.n.deferred - E.n.answered + E.n.issued + E.n.probes);
+	field("deferred", deferred);
+	field("kernel_entries", total - deferred - E.n.answered + E.n.issued + E.n.probes);
 	field("native_entries", total);
 	field("issued_by_flushes", E.n.issued);
 	field("answered", E.n.answered);
@@ -305,11 +306,9 @@ hidden void __bc_threads_retire(void)
 	__bc_executor_retire();
 }
 
-hidden void __bc_engine_shares(long flags)
+hidden void __bc_engine_clones(long flags)
 {
-	__bc_engine_threaded();
-	/* A thread with a table of its own: numbers name other files there. */
-	if ((flags & CLONE_THREAD) && !(flags & CLONE_FILES))
+	if ((flags & CLONE_FILES) ? !(flags & CLONE_VM) : (flags & CLONE_THREAD) != 0)
 		__bc_off(BC_OFF_TABLES);
 }
 
@@ -349,6 +348,15 @@ hidden struct bc_thread *__bc_thread_first(void)
 	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1) {
 		__atomic_store_n(&E.threaded, 1, __ATOMIC_RELEASE);
 		__bc_unverdict();
+		/* A thread the engine did not see start: the lane closes
+		 * (its owner may end before this thread, its flag with it). */
+		if (__atomic_load_n(&__bc_lane_owner, __ATOMIC_RELAXED)) {
+			__bc_tls.depth++;
+			__bc_lock();
+			__bc_lane_close();
+			__bc_unlock();
+			__bc_leave();
+		}
 	}
 	return __bc_thread_new();
 }

@@ -61,10 +61,11 @@ hidden void __bc_engine_child(void);
 
 /* Another thread is starting: see bc_engine.threaded. */
 hidden void __bc_engine_threaded(void);
-/* A clone with CLONE_VM and these flags is starting: another thread, or
- * a process in this memory; one with an fd table of its own turns
- * deferral off. */
-hidden void __bc_engine_shares(long flags);
+/* A clone with these flags is starting.  A child that shares the fd
+ * table but not the memory (its own engine on the same fds), or a thread
+ * with a table of its own (a number names another file there), turns
+ * deferral off for good. */
+hidden void __bc_engine_clones(long flags);
 
 /* A thread's first call: past the first, the process is threaded even if
  * the engine missed the thread's start (a libc that starts threads

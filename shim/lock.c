@@ -8,6 +8,7 @@
 #define FUTEX_WAKE_PRIVATE 129
 #define MEMBARRIER_CMD_PRIVATE_EXPEDITED 8
 #define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16
+#include <errno.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -69,8 +70,14 @@ hidden void __bc_lane_wait(void)
 	}
 }
 
+hidden void (*__bc_lock_stuck)(void);
+
+/* A program thread's wait looks up now and then, at steps growing to a
+ * second: a signal postponed while the holder could not block must act
+ * once it may (signals.c). */
 hidden void __bc_lock_wait(int *blocked)
 {
+	struct timespec step = { 0, 1000000 };
 	int c = 0;
 
 	if (__atomic_compare_exchange_n(&__bc_lock_word, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
@@ -80,7 +87,13 @@ hidden void __bc_lock_wait(int *blocked)
 	if (blocked)
 		++*blocked;
 	while (c) {
-		__bc_raw6(SYS_futex, (long)&__bc_lock_word, FUTEX_WAIT_PRIVATE, 2, 0, 0, 0);
+		if (__bc_raw6(SYS_futex, (long)&__bc_lock_word, FUTEX_WAIT_PRIVATE, 2,
+			      blocked ? (long)&step : 0, 0, 0) == -ETIMEDOUT) {
+			if (__atomic_load_n(&__bc_lock_blocks, __ATOMIC_RELAXED) && __bc_lock_stuck)
+				__bc_lock_stuck();
+			if (step.tv_sec < 1 && (step.tv_nsec *= 2) >= 1000000000)
+				step.tv_sec = 1, step.tv_nsec = 0;
+		}
 		c = __atomic_exchange_n(&__bc_lock_word, 2, __ATOMIC_ACQUIRE);
 	}
 	if (blocked)

@@ -13,14 +13,18 @@
  * lock.c. */
 extern hidden int __bc_lock_word;
 /* The holder is in a call that may block for good (a batch's write to
- * a full pipe, or a wait for one): a thread waiting for the lock may then
- * never get it, and a signal acts on it at once (signals.c).  Written by
- * the holder only (state.h's __bc_holder_blocks). */
+ * a full pipe, or a wait for one; or the async executor is): a thread
+ * waiting for the lock may then never get it, and a signal acts on it at
+ * once (signals.c; one postponed before is delivered by the wait,
+ * __bc_lock_stuck).  Counted atomically (state.h's __bc_holder_blocks). */
 extern hidden int __bc_lock_blocks;
 
 /* The lock's ways when waited for or waited on; *blocked is raised while
  * the caller waits (NULL: a raw thread of the engine, which has no TLS). */
 hidden void __bc_lock_wait(int *blocked);
+/* Called by a program thread's wait once the holder may block for good:
+ * what it postponed acts now (signals.c sets it when it arms). */
+extern hidden void (*__bc_lock_stuck)(void);
 hidden void __bc_unlock_wake(void);
 
 /* The lane: while the engine knows one program thread (the owner), that

@@ -283,6 +283,7 @@ hidden void *__bc_opaque_slow(long i, long a3)
 	if (__bc_opaque_kind[i] == KIND_FLUSH && __bc_rewritten() && __bc_sud_blocks())
 		return f;
 	if (__bc_opaque_kind[i] == KIND_CLONE) {
+		__bc_engine_clones(a3);
 		if ((a3 & (CLONE_VM | CLONE_THREAD)) == CLONE_VM) {
 			/* A process in this memory: told from the owner by its
 			 * pid, which must be known first. */
@@ -290,7 +291,7 @@ hidden void *__bc_opaque_slow(long i, long a3)
 			__atomic_store_n(&__bc_e.vm_child, 1, __ATOMIC_RELEASE);
 		}
 		if (a3 & CLONE_VM) {
-			__bc_engine_shares(a3);
+			__bc_engine_threaded();
 			return f;
 		}
 		__bc_engine_settle(FL_FORK);

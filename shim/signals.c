@@ -180,6 +180,15 @@ static int postpone(int sig, const siginfo_t *si, void *uc)
 	return 1;
 }
 
+/* This thread waits for the lock, whose holder may now block for good:
+ * what it postponed, when the holder could not, acts now (postpone's
+ * rule, applied again: lock.c's __bc_lock_wait). */
+static void stuck(void)
+{
+	if (__bc_tls.postponed)
+		__bc_raise_postponed();
+}
+
 /* Flush for a dying process; a flush blocked on a full pipe (the timer
  * thread's) is not waited for long: the signal must still kill. */
 static void last_flush(void)
@@ -391,6 +400,7 @@ hidden void __bc_signals_arm(void)
 		__atomic_store_n(&mode[sig], PASS, __ATOMIC_RELEASE);
 	}
 	armed = 1;
+	__bc_lock_stuck = stuck;
 	unlock_records();
 	__bc_raw6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8, 0, 0);
 }

@@ -227,14 +227,14 @@ static inline int __bc_aside(void)
 	return __bc_tls.depth | __bc_tls.vforked;
 }
 
-/* The lock's holder goes into (by 1) or out of (by -1) a call that may
- * block for good (lock.h's __bc_lock_blocks); helper: the timer thread,
- * which has no TLS. */
+/* The lock's holder, or the async executor, goes into (by 1) or out of
+ * (by -1) a call that may block for good (lock.h's __bc_lock_blocks);
+ * helper: an engine thread, which has no TLS. */
 static inline void __bc_holder_blocks(int helper, int by)
 {
 	if (!helper)
 		__bc_tls.blocked += by;
-	__atomic_store_n(&__bc_lock_blocks, __bc_lock_blocks + by, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&__bc_lock_blocks, by, __ATOMIC_RELAXED);
 }
 
 /* Deliver the signals postponed while this thread was in the engine

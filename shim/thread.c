@@ -48,7 +48,7 @@ static struct bc_raw_top *free_map(struct bc_raw_thread *t)
 	return top;
 }
 
-hidden long __bc_raw_thread(struct bc_raw_thread *t, void (*fn)(void))
+hidden long __bc_raw_thread(struct bc_raw_thread *t, void (*fn)(void), uint64_t arg)
 {
 	unsigned long all = ~0UL, old;
 	struct bc_raw_top *top = free_map(t);
@@ -57,6 +57,7 @@ hidden long __bc_raw_thread(struct bc_raw_thread *t, void (*fn)(void))
 	if (!top)
 		return -ENOMEM;
 	top->tls[0] = (uint64_t)(uintptr_t)top->tls;  /* the TCB points to itself */
+	top->tls[1] = arg;
 	top->running = 1;
 	t->cur = top;
 	/* Born with every signal blocked: none is ever delivered to it. */

@@ -25,9 +25,19 @@ struct bc_raw_thread {
 	struct bc_raw_top *cur;              /* the newest thread's */
 };
 
-/* Start fn on a raw thread of t, on a mapping no thread is on; its tid
- * or -errno. */
-hidden long __bc_raw_thread(struct bc_raw_thread *t, void (*fn)(void));
+/* Start fn on a raw thread of t, on a mapping no thread is on, arg its
+ * own (__bc_raw_arg: a shared word the spawner sets could be overwritten
+ * by the next start before the thread reads it); its tid or -errno. */
+hidden long __bc_raw_thread(struct bc_raw_thread *t, void (*fn)(void), uint64_t arg);
+/* On a raw thread: the arg it was started with (its TLS block's second
+ * word). */
+static inline uint64_t __bc_raw_arg(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%fs:8, %0" : "=r"(v));
+	return v;
+}
 /* Wait until t's newest thread has ended. */
 hidden void __bc_raw_thread_join(struct bc_raw_thread *t);
 /* In a fork child: t's threads were the parent's. */

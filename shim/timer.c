@@ -27,15 +27,14 @@
 
 static long timer_pid;    /* the process whose timer thread is running */
 static uint32_t timer_gen; /* bumped to make the running thread end */
-/* The generation the thread being started serves, read at its start: a
- * retirement before it runs must end it too (a thread that read
- * timer_gen itself would take the bumped one and never end). */
-static uint32_t start_gen;
 static int asleep;        /* futex word: 1 while the thread waits for work */
 static struct bc_raw_thread timer;
-/* Whether the thread being started keeps a table of its own, and an fd
- * of the program's it tries to borrow first (-1: none). */
-static int start_own, start_fd;
+/* What a thread is started with (its raw arg): the generation it serves
+ * (a retirement before it runs must end it too: a thread that read
+ * timer_gen itself would take the bumped one and never end), whether it
+ * keeps a table of its own, and an fd of the program's it tries to
+ * borrow first, plus one (0: none). */
+#define START_ARG(gen, own, fd) ((uint64_t)(gen) | (uint64_t)(own) << 32 | (uint64_t)((fd) + 1) << 33)
 /* Whether a table of its own serves in this process: 0 not known yet
  * (a futex word while the first thread tries), 1 yes; no: NO_UNSHARE
  * (the thread goes on sharing, or the fd limit changed), NO_BORROW (the
@@ -82,11 +81,41 @@ static int own_table(int fd)
 	return 1;
 }
 
+/* May fd be lent to a table of the timer's own?  Closing the copy there
+ * must run nothing (bc_fd.lend: a network file system writes back and
+ * may consume an error at every close; a borrowed socket takes the
+ * borrower's cgroup tags), and its number must be below the fd limit
+ * (read once: the changes the engine sees end the table for good, and
+ * another process's prlimit is a known limit, docs/engine.md). */
+static int lendable(int fd)
+{
+	static unsigned long limit;
+
+	if (!limit) {
+		struct { unsigned long cur, max; } r;
+		limit = __bc_raw6(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, (long)&r, 0, 0) ? 1 : r.cur;
+	}
+	return fd < 0 || (fd < BC_FD_MAX && E.fd[fd].lend && (unsigned long)fd < limit);
+}
+
+/* Is every fd the queue names lendable? */
+static int queue_lendable(void)
+{
+	int fds[BC_FD_MAX];
+	unsigned n = __bc_queue_fds(fds);
+
+	for (unsigned i = 0; i < n; i++)
+		if (!lendable(fds[i]))
+			return 0;
+	return 1;
+}
+
 static void timer_main(void)
 {
-	uint32_t seen = 0, gen = __atomic_load_n(&start_gen, __ATOMIC_ACQUIRE);
+	uint64_t arg = __bc_raw_arg();
+	uint32_t seen = 0, gen = (uint32_t)arg;
 	unsigned quiet = 0;
-	int own = __atomic_load_n(&start_own, __ATOMIC_ACQUIRE);
+	int own = arg >> 32 & 1, start_fd = (int)(arg >> 33) - 1;
 
 	if (own) {
 		int tried = !__atomic_load_n(&own_works, __ATOMIC_ACQUIRE);
@@ -110,7 +139,10 @@ static void timer_main(void)
 			if (b == seen) {
 				long r = 0;
 				__bc_lock_as(NULL, 0);  /* no TLS */
-				if (E.npend && E.batch == b)
+				/* Not if told to end meanwhile (its table may no
+				 * longer take the queue's fds: the next one's is). */
+				if (E.npend && E.batch == b &&
+				    __atomic_load_n(&timer_gen, __ATOMIC_ACQUIRE) == gen && (!own || queue_lendable()))
 					r = flush(own);
 				__bc_unlock();
 				/* Not lent (a lowered RLIMIT_NOFILE, the first
@@ -152,23 +184,6 @@ static void end(int wait)
 	timer_own = 0;
 }
 
-/* May fd be lent to a table of the timer's own?  Closing the copy there
- * must run nothing (bc_fd.lend: a network file system writes back and
- * may consume an error at every close; a borrowed socket takes the
- * borrower's cgroup tags), and its number must be below the fd limit
- * (read once: the changes the engine sees end the table for good, and
- * another process's prlimit is a known limit, docs/engine.md). */
-static int lendable(int fd)
-{
-	static unsigned long limit;
-
-	if (!limit) {
-		struct { unsigned long cur, max; } r;
-		limit = __bc_raw6(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, (long)&r, 0, 0) ? 1 : r.cur;
-	}
-	return fd < 0 || (fd < BC_FD_MAX && E.fd[fd].lend && (unsigned long)fd < limit);
-}
-
 /* May the timer thread keep a table of its own?  Only if every flush it
  * makes runs on it, with no close, every queued fd lendable, in a process
  * with one thread (which a thread of its own may not end: the pidfd
@@ -177,8 +192,7 @@ static int lendable(int fd)
  * fd.  Not under valgrind, whose own fds are in the table. */
 static int may_own(int fd)
 {
-	int works = __atomic_load_n(&own_works, __ATOMIC_ACQUIRE), fds[BC_FD_MAX];
-	unsigned n;
+	int works = __atomic_load_n(&own_works, __ATOMIC_ACQUIRE);
 
 	if (works < 0 || (!works && fd < 0) || E.threaded || E.queued_closes || E.cfg.profile_later ||
 	    E.cfg.abort || RUNNING_ON_VALGRIND)
@@ -186,11 +200,7 @@ static int may_own(int fd)
 	for (unsigned pred = 0; pred < sizeof E.cfg.exec; pred++)
 		if (E.cfg.exec[pred] != EX_DIRECT)
 			return 0;
-	n = __bc_queue_fds(fds);
-	for (unsigned i = 0; i < n; i++)
-		if (!lendable(fds[i]))
-			return 0;
-	return 1;
+	return queue_lendable();
 }
 
 static void start(void)
@@ -198,9 +208,7 @@ static void start(void)
 	int fd = E.npend ? E.q[E.npend - 1].fd : -1, own = may_own(fd);
 
 	asleep = 0;
-	start_own = own, start_fd = fd;
-	__atomic_store_n(&start_gen, __atomic_load_n(&timer_gen, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
-	if (__bc_raw_thread(&timer, timer_main) <= 0)
+	if (__bc_raw_thread(&timer, timer_main, START_ARG(__atomic_load_n(&timer_gen, __ATOMIC_RELAXED), own, fd)) <= 0)
 		return;
 	timer_pid = E.owner;
 	timer_own = own;

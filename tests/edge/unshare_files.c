@@ -6,7 +6,12 @@
  * (the next batch starts new ones on the copy).  Then a thread with a
  * table of its own (clone without CLONE_FILES, as unshare in a second
  * thread): a number names another file there, and nothing waits.
+ * close_range(..., CLOSE_RANGE_UNSHARE) copies the table as unshare does.
  * @compare status stdout stderr files
+ * @case unshare
+ * @args unshare
+ * @case close_range
+ * @args close_range
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -14,8 +19,16 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE 2
+#endif
 
 static void die(const char *what)
 {
@@ -44,7 +57,7 @@ static void *own_table(void *arg)
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char buf[64], ch;
 	int p[2], n = 0;
@@ -61,13 +74,17 @@ int main(void)
 		while ((r = read(p[0], buf, sizeof buf)) > 0)
 			n += r;
 		printf("reader: %d bytes, then end of file\n", n);
+		fflush(stdout);
 		_exit(0);
 	}
 	close(p[0]);
 	for (int i = 0; i < 100; i++)
 		if (write(fd, "record\n", 7) != 7)
 			die("write");
-	if (unshare(CLONE_FILES))
+	if (argc != 2)
+		die("usage: unshare_files unshare|close_range");
+	if (strcmp(argv[1], "unshare") ? syscall(SYS_close_range, 1000, 1000, CLOSE_RANGE_UNSHARE) :
+					 unshare(CLONE_FILES))
 		die("unshare");
 	for (int i = 0; i < 100; i++)
 		if (write(fd, "later\n", 6) != 6 || write(p[1], "x", 1) != 1)

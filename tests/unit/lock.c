@@ -68,7 +68,7 @@ static void taker_waits_lane_out(void)
 	struct bc_raw_thread t = { 0 };
 
 	cr_assert(__bc_lane_enter(&owner_flag));
-	cr_assert_gt(__bc_raw_thread(&t, take_once), 0);
+	cr_assert_gt(__bc_raw_thread(&t, take_once, 0), 0);
 	pause_us(50000);
 	cr_assert_not(__atomic_load_n(&taker_in, __ATOMIC_ACQUIRE),
 		      "the other thread took the lock while the owner was in the lane");
@@ -122,7 +122,7 @@ Test(lock, the_lane_and_the_word_exclude_each_other)
 
 	lane_open_or_skip();
 	counted = 0;
-	cr_assert_gt(__bc_raw_thread(&t, count_locked), 0);
+	cr_assert_gt(__bc_raw_thread(&t, count_locked, 0), 0);
 	__atomic_store_n(&owner_going, 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < ROUNDS || !__atomic_load_n(&taker_done, __ATOMIC_ACQUIRE); i++) {
 		int lane = __bc_lane_enter(&owner_flag);

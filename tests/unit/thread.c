@@ -44,14 +44,14 @@ Test(thread, a_running_threads_mapping_is_never_reused)
 	struct bc_raw_thread t = { 0 };
 	struct bc_raw_top *held, *next;
 
-	cr_assert_gt(__bc_raw_thread(&t, hold), 0);
+	cr_assert_gt(__bc_raw_thread(&t, hold, 0), 0);
 	held = t.cur;
 	while (!__atomic_load_n(&started, __ATOMIC_ACQUIRE))
 		;
 	/* Started again and again while the first still runs: never on its
 	 * mapping, and a gone thread's mapping is taken again. */
 	for (int i = 0; i < 3 * BC_RAW_MAPS; i++) {
-		cr_assert_gt(__bc_raw_thread(&t, quick), 0, "start %d", i);
+		cr_assert_gt(__bc_raw_thread(&t, quick, 0), 0, "start %d", i);
 		cr_assert_neq(t.cur, held, "start %d ran on a running thread's mapping", i);
 		__bc_raw_thread_join(&t);
 	}
@@ -61,7 +61,7 @@ Test(thread, a_running_threads_mapping_is_never_reused)
 	gone(held);
 	/* Its mapping free, kept for reuse with the others: no new one made. */
 	for (int i = 0; i < 2; i++) {
-		cr_assert_gt(__bc_raw_thread(&t, quick), 0);
+		cr_assert_gt(__bc_raw_thread(&t, quick, 0), 0);
 		cr_assert(t.cur == held || t.cur == next, "a third mapping made");
 		__bc_raw_thread_join(&t);
 	}
@@ -72,7 +72,7 @@ Test(thread, a_fork_child_forgets_the_parents_threads)
 	struct bc_raw_thread t = { 0 };
 
 	__atomic_store_n(&release, 0, __ATOMIC_RELEASE);
-	cr_assert_gt(__bc_raw_thread(&t, hold), 0);
+	cr_assert_gt(__bc_raw_thread(&t, hold, 0), 0);
 	/* What a fork child does with the copy: no thread is on it there. */
 	__bc_raw_thread_forget(&t);
 	cr_assert_eq(t.cur->running, 0);
@@ -105,7 +105,7 @@ Test(thread, a_table_of_its_own_holds_only_what_is_lent)
 	cr_assert_eq(pipe(p), 0);
 	cr_assert_eq(dup2(p[1], 0), 0);
 	lent[0] = 0, lent[1] = p[1], lender = getpid();
-	cr_assert_gt(__bc_raw_thread(&t, borrower), 0);
+	cr_assert_gt(__bc_raw_thread(&t, borrower, 0), 0);
 	__bc_raw_thread_join(&t);
 	cr_assert_eq(own, 0);
 	cr_assert_eq(before, -EBADF, "the thread's table held the program's fd");
