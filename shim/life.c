@@ -348,15 +348,10 @@ hidden struct bc_thread *__bc_thread_first(void)
 	if (__atomic_add_fetch(&E.nthreads, 1, __ATOMIC_RELAXED) > 1) {
 		__atomic_store_n(&E.threaded, 1, __ATOMIC_RELEASE);
 		__bc_unverdict();
-		/* A thread the engine did not see start: the lane closes
-		 * (its owner may end before this thread, its flag with it). */
-		if (__atomic_load_n(&__bc_lane_owner, __ATOMIC_RELAXED)) {
-			__bc_tls.depth++;
-			__bc_lock();
-			__bc_lane_close();
-			__bc_unlock();
-			__bc_leave();
-		}
+		/* A thread the engine did not see start: the lane closes,
+		 * by the next taker of the word (this call must not wait
+		 * for it: the holder may be blocked on a pipe it drains). */
+		__bc_lane_close_soon();
 	}
 	return __bc_thread_new();
 }

@@ -28,14 +28,19 @@ hidden void __bc_lane_open(int *owner)
 	}
 }
 
+static int closing;  /* __bc_lane_close_soon's request */
+
+/* The owner's flag is its thread's to drop (its TLS may be gone): an
+ * owner that tries the lane finds it closed. */
 hidden void __bc_lane_close(void)
 {
-	int *owner = __atomic_load_n(&__bc_lane_owner, __ATOMIC_RELAXED);
+	__atomic_store_n(&__bc_lane_owner, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&closing, 0, __ATOMIC_RELAXED);
+}
 
-	if (owner) {
-		__atomic_store_n(owner, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&__bc_lane_owner, NULL, __ATOMIC_RELAXED);
-	}
+hidden void __bc_lane_close_soon(void)
+{
+	__atomic_store_n(&closing, 1, __ATOMIC_RELAXED);
 }
 
 /* The owner's raising of lane_busy may still sit in its processor's
@@ -68,6 +73,8 @@ hidden void __bc_lane_wait(void)
 		if (step.tv_nsec < 1000000)
 			step.tv_nsec *= 2;
 	}
+	if (__atomic_load_n(&closing, __ATOMIC_RELAXED))
+		__bc_lane_close();
 }
 
 hidden void (*__bc_lock_stuck)(void);
@@ -131,10 +138,11 @@ hidden int __bc_lock_child(int *mine)
 	/* The registration is the memory's, which the child has copied; the
 	 * parent's owner, or another thread, is the child's one thread now. */
 	__bc_lane_busy = 0;
-	if (__bc_lane_owner) {
-		*__bc_lane_owner = 0;
+	if (__bc_lane_owner && !closing) {
 		*mine = 1;
 		__bc_lane_owner = mine;
+	} else {
+		__bc_lane_close();
 	}
 	return held;
 }

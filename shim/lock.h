@@ -34,26 +34,31 @@ hidden void __bc_unlock_wake(void);
  * other taker of the word then waits the lane out, after a membarrier
  * has made the owner's store seen (lock.c).  x86's ordering is assumed:
  * the owner's store and its load of the word are not fenced.  The owner
- * is marked by its own flag (bc_tls.lane, passed by pointer or value);
- * lane_owner points to it, NULL while there is no lane.  Written only
- * here and in lock.c. */
+ * is marked by its own flag (bc_tls.lane, passed by pointer or value,
+ * written by its thread only); lane_owner points to it, NULL while there
+ * is no lane.  Written only here and in lock.c. */
 extern hidden int __bc_lane_busy;
 extern hidden int *__bc_lane_owner;
 /* The lane, for the calling program thread (its bc_tls.lane, set), if
  * membarrier's expedited kind could be registered.  Lock held, one
  * program thread. */
 hidden void __bc_lane_open(int *owner);
-/* No more lane (another thread, a seccomp filter to come).  Lock held
- * by the word. */
+/* No more lane (another thread).  Lock held by the word, the lane waited
+ * out (or the caller its owner). */
 hidden void __bc_lane_close(void);
+/* No more lane, from a thread that may not wait for the word (its first
+ * call: the holder's flush may block on a pipe it drains): the next
+ * taker of the word that waits the lane out closes it. */
+hidden void __bc_lane_close_soon(void);
 /* The word just taken by a thread other than the owner: wait until the
  * owner is out of the lane (a merge's moment: it never blocks there). */
 hidden void __bc_lane_wait(void);
 
 /* Enter the lane as a thread whose flag is *mine: 1 if in, 0 if not the
- * owner or the word is held (then take the word).  The flag is read again
- * after the word: a closer clears it before freeing the word. */
-static inline int __bc_lane_enter(const int *mine)
+ * owner or the word is held (then take the word).  The lane is looked at
+ * again after the word: a closer clears lane_owner before freeing the
+ * word; an owner that finds it gone drops its flag. */
+static inline int __bc_lane_enter(int *mine)
 {
 	if (!__atomic_load_n(mine, __ATOMIC_RELAXED))
 		return 0;
@@ -61,9 +66,11 @@ static inline int __bc_lane_enter(const int *mine)
 	/* Seen after the load below, perhaps: a taker's membarrier orders
 	 * the two for it. */
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&__bc_lock_word, __ATOMIC_ACQUIRE) && __atomic_load_n(mine, __ATOMIC_RELAXED))
+	if (!__atomic_load_n(&__bc_lock_word, __ATOMIC_ACQUIRE) && __atomic_load_n(&__bc_lane_owner, __ATOMIC_RELAXED))
 		return 1;
 	__atomic_store_n(&__bc_lane_busy, 0, __ATOMIC_RELEASE);
+	if (!__atomic_load_n(&__bc_lane_owner, __ATOMIC_RELAXED))
+		__atomic_store_n(mine, 0, __ATOMIC_RELAXED);
 	return 0;
 }
 static inline void __bc_lane_leave(void)
