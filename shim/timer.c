@@ -52,21 +52,6 @@ static void nap(uint32_t gen, long us)
 	__bc_raw6(SYS_futex, (long)&timer_gen, FUTEX_WAIT_PRIVATE, gen, (long)&ts, 0, 0);
 }
 
-/* The queue flushed for the time bound, the thread's table (own) lent
- * the fds it needs; 0, or -errno if they could not be lent.  Lock held. */
-static long flush(int own)
-{
-	int fds[BC_FD_MAX];
-	long r;
-
-	if (own && (r = __bc_raw_borrow(E.owner, fds, __bc_queue_fds(fds))) < 0)
-		return r;
-	__bc_flush(FL_TIME, -1);
-	if (own)
-		__bc_raw_return();
-	return 0;
-}
-
 /* The new thread's table of its own, fd borrowed from the program to try
  * it (-1: known to serve).  1, or NO_UNSHARE, or NO_BORROW. */
 static int own_table(int fd)
@@ -98,16 +83,34 @@ static int lendable(int fd)
 	return fd < 0 || (fd < BC_FD_MAX && E.fd[fd].lend && (unsigned long)fd < limit);
 }
 
-/* Is every fd the queue names lendable? */
-static int queue_lendable(void)
+/* The fds the queue names, in fds, their count in *n: are all lendable? */
+static int queue_lendable(int *fds, unsigned *n)
 {
-	int fds[BC_FD_MAX];
-	unsigned n = __bc_queue_fds(fds);
-
-	for (unsigned i = 0; i < n; i++)
+	*n = __bc_queue_fds(fds);
+	for (unsigned i = 0; i < *n; i++)
 		if (!lendable(fds[i]))
 			return 0;
 	return 1;
+}
+
+/* The queue flushed for the time bound, the thread's table (own) lent
+ * the fds it needs: not if one may not be lent (the thread that shares,
+ * started for it, flushes).  0, or -errno if they could not be lent.
+ * Lock held. */
+static long flush(int own)
+{
+	int fds[BC_FD_MAX];
+	unsigned n;
+	long r;
+
+	if (own && !queue_lendable(fds, &n))
+		return 0;
+	if (own && (r = __bc_raw_borrow(E.owner, fds, n)) < 0)
+		return r;
+	__bc_flush(FL_TIME, -1);
+	if (own)
+		__bc_raw_return();
+	return 0;
 }
 
 static void timer_main(void)
@@ -142,7 +145,7 @@ static void timer_main(void)
 				/* Not if told to end meanwhile (its table may no
 				 * longer take the queue's fds: the next one's is). */
 				if (E.npend && E.batch == b &&
-				    __atomic_load_n(&timer_gen, __ATOMIC_ACQUIRE) == gen && (!own || queue_lendable()))
+				    __atomic_load_n(&timer_gen, __ATOMIC_ACQUIRE) == gen)
 					r = flush(own);
 				__bc_unlock();
 				/* Not lent (a lowered RLIMIT_NOFILE, the first
@@ -200,7 +203,10 @@ static int may_own(int fd)
 	for (unsigned pred = 0; pred < sizeof E.cfg.exec; pred++)
 		if (E.cfg.exec[pred] != EX_DIRECT)
 			return 0;
-	return queue_lendable();
+	int fds[BC_FD_MAX];
+	unsigned n;
+
+	return queue_lendable(fds, &n);
 }
 
 static void start(void)
